@@ -1,0 +1,74 @@
+# The two commands: `make demo` and `make test`. Each sets up everything on a
+# fresh Debian 12 machine (Debian packages, .venv, the project, the Jupyter
+# kernel) and is quick the second time: stamps in .stamps/ skip what is done.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+CMAKE  := $(VENV)/bin/cmake
+CTEST  := $(VENV)/bin/ctest
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+STAMPS := .stamps
+# CI builds with -Werror; so does everyone, so that CI holds no surprises.
+CMAKE_FLAGS := -G Ninja -DPURSUIT_WERROR=ON
+
+.PHONY: demo test setup cpp-test asan-test py-test check-dist bench clean distclean
+
+demo: setup
+	$(PY) -m pursuit demo
+
+test: cpp-test asan-test py-test
+
+setup: $(STAMPS)/install
+
+$(STAMPS)/apt: .ci/deps.sh
+	@mkdir -p $(STAMPS)
+	.ci/deps.sh
+	@touch $@
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# The editable install keeps its build in build/editable and rebuilds on
+# import, so a C++ edit recompiles only what changed.
+$(STAMPS)/install: $(STAMPS)/apt $(PY) pyproject.toml CMakeLists.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet scikit-build-core pybind11 cmake ninja
+	$(PY) -m pip install --quiet --no-build-isolation -Cbuild-dir=build/editable \
+	    -Ceditable.rebuild=true -Ceditable.verbose=false -e '.[test,notebooks,plots]'
+	$(PY) -m ipykernel install --sys-prefix --name pursuit --display-name "Python (pursuit)" >/dev/null
+	@touch $@
+
+build/cpp/build.ninja: $(STAMPS)/install CMakeLists.txt
+	$(CMAKE) -S . -B build/cpp $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Release
+
+build/asan/build.ninja: $(STAMPS)/install CMakeLists.txt
+	$(CMAKE) -S . -B build/asan $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPURSUIT_SANITIZE=ON
+
+cpp-test: build/cpp/build.ninja
+	$(CMAKE) --build build/cpp -j $(JOBS)
+	$(CTEST) --test-dir build/cpp -j $(JOBS) --output-on-failure
+
+asan-test: build/asan/build.ninja
+	$(CMAKE) --build build/asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(CTEST) --test-dir build/asan -j $(JOBS) --output-on-failure
+
+py-test: setup
+	$(PY) -m pytest
+
+# The packaging promise: sdist and wheel build with isolation and install into
+# a fresh venv that imports pursuit and validates the sample.
+check-dist: setup
+	rm -rf dist build/dist-venv
+	$(PY) -m pip install --quiet build
+	$(PY) -m build --outdir dist .
+	$(PYTHON) -m venv build/dist-venv
+	build/dist-venv/bin/pip install --quiet dist/*.whl
+	cd /tmp && $(abspath build/dist-venv/bin/python) -m pursuit check $$($(abspath build/dist-venv/bin/python) -c 'import pursuit; print(pursuit.data.sample_events_path())')
+
+clean:
+	rm -rf build dist $(STAMPS)
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,75 @@
+// Events: parsing from dicts and JSON text, the canonical form back, and the
+// JSON Lines reader (which runs without the GIL).
+#include <sstream>
+
+#include <pybind11/stl.h>
+
+#include "pyjson.hpp"
+#include "register.hpp"
+
+namespace py = pybind11;
+
+namespace pursuit::bindings {
+namespace {
+
+Event from_dict(py::handle value) {
+    nlohmann::json j;
+    try {
+        j = py_json::from_python(value);
+    } catch (const EventError& err) {
+        // Name the event when its id is already readable.
+        py::object id = PyDict_Check(value.ptr()) ? py::reinterpret_borrow<py::dict>(value).attr("get")("id")
+                                                  : py::none();
+        if (!PyUnicode_Check(id.ptr())) throw;
+        throw EventError(id.cast<std::string>(), 0, err.field(), err.reason());
+    }
+    return event_from_json(j);
+}
+
+py::tuple jsonl_result(JsonlResult result) {
+    py::list errors;
+    for (const auto& err : result.errors) errors.append(event_error(err));
+    return py::make_tuple(py::cast(std::move(result.events)), errors, result.lines);
+}
+
+OnError on_error(bool collect) { return collect ? OnError::collect : OnError::raise; }
+
+}  // namespace
+
+void register_events(py::module_& m) {
+    py::class_<Event>(m, "Event", "One event, parsed and validated (see docs/events.md).")
+        .def_static("from_dict", &from_dict, py::arg("value"))
+        .def_static("from_json", [](std::string_view text) { return parse_event(text); }, py::arg("text"))
+        .def("to_dict", [](const Event& e) { return py_json::to_python(to_json(e)); })
+        .def("to_json", &to_json_line)
+        .def_property_readonly("id", [](const Event& e) { return e.id; })
+        .def_property_readonly("opportunity", [](const Event& e) { return e.opportunity; })
+        .def_property_readonly("at_us", [](const Event& e) { return e.at; }, "UTC microseconds since 1970")
+        .def_property_readonly("type_id", [](const Event& e) { return to_id(e.type()); })
+        .def_property_readonly("actor", [](const Event& e) { return e.actor; })
+        .def_property_readonly("note", [](const Event& e) { return e.note; })
+        .def("__eq__", [](const Event& a, const Event& b) { return a == b; }, py::is_operator())
+        .def(py::pickle([](const Event& e) { return to_json_line(e); },
+                        [](const std::string& text) { return parse_event(text); }));
+
+    m.def(
+        "read_jsonl",
+        [](const std::string& path, bool collect) {
+            JsonlResult result;
+            {
+                py::gil_scoped_release release;
+                result = read_jsonl_file(path, on_error(collect));
+            }
+            return jsonl_result(std::move(result));
+        },
+        py::arg("path"), py::arg("collect") = false, "(events, errors, lines) of a JSON Lines file.");
+    m.def(
+        "parse_jsonl",
+        [](const std::string& text, bool collect) {
+            std::istringstream in(text);
+            return jsonl_result(read_jsonl(in, on_error(collect)));
+        },
+        py::arg("text"), py::arg("collect") = false, "(events, errors, lines) of JSON Lines text.");
+}
+
+}  // namespace pursuit::bindings

@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "pursuit/json.hpp"
+
+using namespace pursuit;
+
+namespace {
+
+// One canonical line per event type: parsing then writing must give it back
+// byte for byte.
+const char* const kCanonical[] = {
+    R"({"id":"e-1","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"open","account":"华东电力","name":"Grid analytics","amount":250000.0,"currency":"CNY","expected_close":"2026-09-30","owner":"li.wei"})",
+    R"({"id":"e-2","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"signal","kind":"implicit_need","contact":"c-1"})",
+    R"({"id":"e-3","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"qualify","criterion":"funding","answer":"yes","note":"预算已批 / budget approved"})",
+    R"({"id":"e-4","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"contact","contact":"c-1","name":"王芳","title":"CIO","roles":["key_person","sales_guide"],"authority":"high","stance":"advocate","access":true,"focus":["cost","uptime"]})",
+    R"({"id":"e-5","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"contact_left","contact":"c-1"})",
+    R"({"id":"e-6","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"insight","topic":"problem","text":"outages cost 2% of revenue"})",
+    R"({"id":"e-7","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"competitor","name":"Kestrel","strengths":["price"],"weaknesses":["support"],"strategy":"undercut","ties":["c-9"]})",
+    R"({"id":"e-8","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"evidence","kind":"trial","contact":"c-2","note":"试用三个月 / three-month trial agreed"})",
+    R"({"id":"e-9","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"evidence_revoked","kind":"budget_commitment"})",
+    R"({"id":"e-10","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"interaction","channel":"meeting","direction":"mutual","volume":3,"contact":"c-1"})",
+    R"({"id":"e-11","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"buyer_stage","stage":"evaluation","criteria_aligned":false})",
+    R"({"id":"e-12","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"advance","actor":"li.wei"})",
+    R"({"id":"e-13","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"win"})",
+    R"({"id":"e-14","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"lose","reason":"competitor","competitor":"Kestrel"})",
+    R"({"id":"e-15","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"disqualify","reason":"no budget this year"})",
+    R"({"id":"e-16","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"reopen"})",
+    R"({"id":"e-17","opportunity":"OPP-1","at":"2026-03-02T02:00:00Z","type":"note","note":"客户下周回复"})",
+};
+
+}  // namespace
+
+TEST_CASE("every event type round-trips exactly through its canonical JSON", "[event][json]") {
+    std::set<EventType> seen;
+    for (const char* line : kCanonical) {
+        INFO(line);
+        const Event e = parse_event(line);
+        seen.insert(e.type());
+        CHECK(to_json_line(e) == line);
+        CHECK(parse_event(to_json_line(e)) == e);
+    }
+    CHECK(seen.size() == size<EventType>());
+}
+
+TEST_CASE("parsed events carry typed fields, not JSON", "[event][json]") {
+    const Event open = parse_event(kCanonical[0]);
+    CHECK(open.type() == EventType::open);
+    const auto& o = std::get<events::Open>(open.body);
+    CHECK(o.account == "华东电力");
+    CHECK(o.amount == 250000.0);
+    CHECK(o.expected_close == parse_date("2026-09-30"));
+
+    const Event contact = parse_event(kCanonical[3]);
+    const auto& c = std::get<events::Contact>(contact.body);
+    REQUIRE(c.roles);
+    CHECK(*c.roles == std::vector<Role>{Role::key_person, Role::sales_guide});
+    CHECK(c.authority == Authority::high);
+    CHECK(c.access == true);
+
+    const Event interaction = parse_event(kCanonical[9]);
+    const auto& i = std::get<events::Interaction>(interaction.body);
+    CHECK(i.channel == Channel::meeting);
+    CHECK(i.volume == 3);
+}
+
+TEST_CASE("non-canonical input is normalised", "[event][json]") {
+    SECTION("times are stored as UTC") {
+        const Event e = parse_event(
+            R"({"type":"win","at":"2026-03-02T10:00:00+08:00","opportunity":"O","id":"x"})");
+        CHECK(to_json_line(e) == R"({"id":"x","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"win"})");
+    }
+    SECTION("null optional fields are absent and default volume is omitted") {
+        const Event e = parse_event(
+            R"({"id":"x","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"interaction","channel":"call","direction":"inbound","volume":1,"contact":null,"actor":null})");
+        CHECK(to_json_line(e) ==
+              R"({"id":"x","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"interaction","channel":"call","direction":"inbound"})");
+        CHECK(std::get<events::Interaction>(e.body).volume == 1);
+    }
+    SECTION("a contact upsert keeps an explicit empty role list apart from an absent one") {
+        const Event cleared = parse_event(
+            R"({"id":"x","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"contact","contact":"c","roles":[]})");
+        const Event untouched = parse_event(
+            R"({"id":"x","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"contact","contact":"c"})");
+        CHECK(std::get<events::Contact>(cleared.body).roles == std::vector<Role>{});
+        CHECK_FALSE(std::get<events::Contact>(untouched.body).roles);
+        CHECK(cleared != untouched);
+        CHECK(to_json_line(cleared).find(R"("roles":[])") != std::string::npos);
+    }
+    SECTION("competitor none") {
+        const Event e = parse_event(
+            R"({"id":"x","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"competitor","none":true})");
+        CHECK(std::get<events::Competitor>(e.body).none);
+        CHECK(to_json_line(e) == R"({"id":"x","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"competitor","none":true})");
+    }
+    SECTION("integral amounts are kept as numbers") {
+        const Event e = parse_event(
+            R"({"id":"x","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"open","account":"A","name":"N","amount":5})");
+        CHECK(std::get<events::Open>(e.body).amount == 5.0);
+        CHECK(parse_event(to_json_line(e)) == e);
+    }
+}
+
+TEST_CASE("events compare field by field", "[event]") {
+    Event a = parse_event(kCanonical[7]);
+    Event b = a;
+    CHECK(a == b);
+    b.note = "changed";
+    CHECK(a != b);
+    b = a;
+    std::get<events::Evidence>(b.body).kind = EvidenceKind::time_commitment;
+    CHECK(a != b);
+}
