@@ -7,6 +7,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ._table import render
 from .events import Event
 from .vocabulary import EventType
 
@@ -20,21 +21,25 @@ class EventSummary:
     lang: str = "en"
 
     def __str__(self) -> str:
+        zh = self.lang == "zh"
+        headers = _HEADERS_ZH if zh else {}
         return (
-            f"{_title('Events by type', '各类事件', self.lang)}\n{self.by_type.to_string(index=False)}\n\n"
-            f"{_title('Events by opportunity', '各机会事件', self.lang)}\n"
-            f"{self.by_opportunity.to_string(index=False)}"
+            f"{'各类事件' if zh else 'Events by type'}\n{render(self.by_type, headers)}\n\n"
+            f"{'各机会事件' if zh else 'Events by opportunity'}\n{render(self.by_opportunity, headers)}"
         )
 
 
-def _title(en: str, zh: str, lang: str) -> str:
-    return zh if lang == "zh" else en
+_HEADERS_ZH = {
+    "type": "类型", "label": "名称", "events": "事件数", "opportunities": "机会数", "opportunity": "机会",
+    "account": "客户", "first": "首次", "last": "最近", "types": "事件类型",
+}
 
 
 def summarize(events: Iterable[Event], lang: str = "en") -> EventSummary:
     """Count events per type and per opportunity (labels in ``lang``)."""
-    rows = [(e.opportunity, e.type.value, e.at) for e in events]
-    df = pd.DataFrame(rows, columns=["opportunity", "type", "at"])
+    rows = [(e.opportunity, e.type.value, e.at, e.fields.get("account", "") if e.type is EventType.OPEN else "")
+            for e in events]
+    df = pd.DataFrame(rows, columns=["opportunity", "type", "at", "account"])
     order = [t.value for t in EventType]
     present = [t for t in order if t in set(df["type"])]
     label = {t.value: t.label(lang) for t in EventType}
@@ -52,6 +57,8 @@ def summarize(events: Iterable[Event], lang: str = "en") -> EventSummary:
     by_opp = pd.DataFrame(
         {
             "opportunity": spans.index,
+            "account": df[df["account"] != ""].groupby("opportunity")["account"].last()
+            .reindex(spans.index, fill_value="").to_numpy(),
             "events": spans["size"].to_numpy(),
             "first": spans["min"].dt.strftime("%Y-%m-%d").to_numpy(),
             "last": spans["max"].dt.strftime("%Y-%m-%d").to_numpy(),
