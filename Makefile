@@ -54,6 +54,12 @@ asan-test: build/asan/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(CTEST) --test-dir build/asan -j $(JOBS) --output-on-failure
 
+# Benchmarks: figures and their commands go in benchmarks/README.md.
+bench: $(STAMPS)/install
+	$(CMAKE) -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DPURSUIT_TESTS=OFF -DPURSUIT_BENCHMARKS=ON
+	$(CMAKE) --build build/bench -j $(JOBS)
+	build/bench/bench_lifecycle
+
 py-test: setup
 	$(PY) -m pytest
 

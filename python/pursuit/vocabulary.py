@@ -16,7 +16,7 @@ from . import _core
 __all__ = [
     "Term", "Lang", "Step", "Outcome", "BuyerStage", "SignalKind", "Criterion", "Answer",
     "InsightTopic", "EvidenceKind", "Role", "Authority", "Stance", "LossReason", "Channel",
-    "Direction", "EventType", "LANGS",
+    "Direction", "Gate", "RequirementKind", "Verdict", "EventType", "LANGS",
 ]
 
 LANGS = ("en", "zh")
@@ -68,6 +68,9 @@ Stance = _make("Stance")
 LossReason = _make("LossReason")
 Channel = _make("Channel")
 Direction = _make("Direction")
+Gate = _make("Gate")
+RequirementKind = _make("RequirementKind")
+Verdict = _make("Verdict")
 EventType = _make("EventType")
 
 # A vocabulary added in C++ but not named here would be invisible to users.

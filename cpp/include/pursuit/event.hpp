@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "pursuit/fields.hpp"
 #include "pursuit/time.hpp"
 #include "pursuit/vocabulary.hpp"
 
@@ -18,8 +19,7 @@ using Text = std::optional<std::string>;
 
 namespace events {
 
-// Each body exposes its fields as a tuple of references: equality (and any
-// other field-wise walk) is written once, below, for all of them.
+// Each body exposes its fields as a tuple of references (fields.hpp).
 struct Open {
     std::string account, name;
     std::optional<double> amount;
@@ -112,14 +112,8 @@ struct Note {
     auto fields() const { return std::tie(); }
 };
 
-template <class T, class = decltype(std::declval<const T&>().fields())>
-bool operator==(const T& a, const T& b) {
-    return a.fields() == b.fields();
-}
-template <class T, class = decltype(std::declval<const T&>().fields())>
-bool operator!=(const T& a, const T& b) {
-    return !(a == b);
-}
+using pursuit::operator==;
+using pursuit::operator!=;
 
 // Alternatives in EventType order: the variant index is the event type.
 using Body = std::variant<Open, Signal, Qualify, Contact, ContactLeft, Insight, Competitor, Evidence,
@@ -140,8 +134,5 @@ struct Event {
     EventType type() const { return static_cast<EventType>(body.index()); }
     auto fields() const { return std::tie(id, opportunity, at, actor, note, body); }
 };
-
-inline bool operator==(const Event& a, const Event& b) { return a.fields() == b.fields(); }
-inline bool operator!=(const Event& a, const Event& b) { return !(a == b); }
 
 }  // namespace pursuit

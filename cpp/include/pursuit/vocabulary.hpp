@@ -40,6 +40,13 @@ enum class Stance : std::uint8_t { advocate, supporter, neutral, skeptic, oppone
 enum class LossReason : std::uint8_t { competitor, no_decision, budget, timing, fit, other };
 enum class Channel : std::uint8_t { email, call, meeting, visit, message, demo };
 enum class Direction : std::uint8_t { inbound, outbound, mutual };
+// A gate is named by where it leads: the requirements to enter that step or outcome.
+enum class Gate : std::uint8_t { qualification, tracking, monitoring, verification, won, lost, disqualified };
+enum class RequirementKind : std::uint8_t {
+    answer, signals, contacts, evidence, insights, competitor_assessed, buyer_stage, custom
+};
+// What applying an event did.
+enum class Verdict : std::uint8_t { accepted, refused, fell_back, not_applicable, rejected };
 // Order matches the alternatives of events::Body (event.hpp).
 enum class EventType : std::uint8_t {
     open, signal, qualify, contact, contact_left, insight, competitor, evidence, evidence_revoked,
@@ -234,6 +241,47 @@ struct Vocabulary<Direction> {
 };
 
 template <>
+struct Vocabulary<Gate> {
+    static constexpr std::string_view kind = "gate", type_name = "Gate";
+    static constexpr std::array<Term<Gate>, 7> terms{{
+        {Gate::qualification, "qualification", "Gate to qualification", "进入界定的关口"},
+        {Gate::tracking, "tracking", "Gate to tracking", "进入跟踪的关口"},
+        {Gate::monitoring, "monitoring", "Gate to monitoring", "进入监控的关口"},
+        {Gate::verification, "verification", "Gate to verification", "进入验证的关口"},
+        {Gate::won, "won", "Gate to won", "赢单关口"},
+        {Gate::lost, "lost", "Gate to lost", "丢单关口"},
+        {Gate::disqualified, "disqualified", "Gate to disqualified", "放弃关口"},
+    }};
+};
+
+template <>
+struct Vocabulary<RequirementKind> {
+    static constexpr std::string_view kind = "requirement kind", type_name = "RequirementKind";
+    static constexpr std::array<Term<RequirementKind>, 8> terms{{
+        {RequirementKind::answer, "answer", "Qualification answer", "界定答案"},
+        {RequirementKind::signals, "signals", "Warning signals", "警示信号"},
+        {RequirementKind::contacts, "contacts", "Contacts", "联系人"},
+        {RequirementKind::evidence, "evidence", "Evidence of progress", "进展证据"},
+        {RequirementKind::insights, "insights", "Situation insights", "情况洞察"},
+        {RequirementKind::competitor_assessed, "competitor_assessed", "Competition assessed", "竞争已评估"},
+        {RequirementKind::buyer_stage, "buyer_stage", "Buyer stage", "购买阶段"},
+        {RequirementKind::custom, "custom", "Custom check", "自定义检查"},
+    }};
+};
+
+template <>
+struct Vocabulary<Verdict> {
+    static constexpr std::string_view kind = "verdict", type_name = "Verdict";
+    static constexpr std::array<Term<Verdict>, 5> terms{{
+        {Verdict::accepted, "accepted", "Accepted", "已接受"},
+        {Verdict::refused, "refused", "Refused at the gate", "关口未通过"},
+        {Verdict::fell_back, "fell_back", "Fell back", "已回退"},
+        {Verdict::not_applicable, "not_applicable", "Not applicable in this state", "当前状态不适用"},
+        {Verdict::rejected, "rejected", "Rejected as invalid", "无效已拒绝"},
+    }};
+};
+
+template <>
 struct Vocabulary<EventType> {
     static constexpr std::string_view kind = "event type", type_name = "EventType";
     static constexpr std::array<Term<EventType>, 17> terms{{
@@ -260,7 +308,7 @@ struct Vocabulary<EventType> {
 // Every vocabulary, for code that walks them all (Python enum generation, tests).
 using AllVocabularies = std::tuple<Lang, Step, Outcome, BuyerStage, SignalKind, Criterion, Answer,
                                    InsightTopic, EvidenceKind, Role, Authority, Stance, LossReason,
-                                   Channel, Direction, EventType>;
+                                   Channel, Direction, Gate, RequirementKind, Verdict, EventType>;
 
 namespace detail {
 template <class E>

@@ -1,0 +1,110 @@
+// An opportunity: its facts, its lifecycle (a Boost.MSM machine with two
+// orthogonal regions, our steps and the buyer's stages) and its history.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pursuit/event.hpp"
+#include "pursuit/facts.hpp"
+#include "pursuit/playbook.hpp"
+
+namespace pursuit {
+
+// Where the opportunity stands in our process: the step it is in, or the
+// outcome that closed it (then `step` is the step it was closed from).
+struct Position {
+    Step step = Step::identification;
+    std::optional<Outcome> outcome;
+    bool active() const { return !outcome; }
+    auto fields() const { return std::tie(step, outcome); }
+};
+
+// A requirement of the opportunity's playbook, by gate and position.
+struct RequirementRef {
+    Gate gate{};
+    std::uint16_t index = 0;
+    auto fields() const { return std::tie(gate, index); }
+};
+
+// What applying one event did. Every applied event leaves one in the history;
+// a rejected event leaves none (nothing was applied).
+struct Record {
+    std::string event_id;
+    Timestamp at = 0;
+    EventType type{};
+    Verdict verdict{};
+    Position before, after;
+    BuyerStage buyer_before{}, buyer_after{};
+    std::vector<RequirementRef> unmet;  // refused: the gate's unmet requirements; fell_back: the broken ones
+    bool late_entry = false;            // the buyer was first seen, or jumped, past a stage we never saw
+    bool buyer_backward = false;        // the buyer went back (e.g. reopened evaluation)
+    std::string reason;                 // rejected / not_applicable: why, in words
+    auto fields() const {
+        return std::tie(event_id, at, type, verdict, before, after, buyer_before, buyer_after, unmet, late_entry,
+                        buyer_backward, reason);
+    }
+};
+
+struct RequirementStatus {
+    RequirementRef ref;
+    bool met = false;
+    std::uint32_t have = 0, need = 0;  // e.g. 1 of 2 contacts; for yes/no requirements 0 or 1 of 1
+};
+
+struct GateReport {
+    Gate gate{};
+    std::vector<RequirementStatus> items;
+    bool open() const {
+        for (const auto& i : items)
+            if (!i.met) return false;
+        return true;
+    }
+};
+
+enum class DiagramFormat { dot, mermaid };
+
+class Opportunity {
+public:
+    explicit Opportunity(std::string id, std::shared_ptr<const Playbook> playbook = Playbook::default_playbook());
+    Opportunity(const Opportunity& other);
+    Opportunity& operator=(const Opportunity& other);
+    Opportunity(Opportunity&&) noexcept;
+    Opportunity& operator=(Opportunity&&) noexcept;
+    ~Opportunity();
+
+    // Applies one event and says what it did. Never half-applies: a rejected
+    // event, or an exception from a custom check, leaves the opportunity as it was.
+    Record apply(const Event& event);
+
+    const std::string& id() const;
+    const Playbook& playbook() const;
+    std::shared_ptr<const Playbook> playbook_ptr() const;
+    bool opened() const;
+    Position position() const;
+    Step step() const { return position().step; }
+    std::optional<Outcome> outcome() const { return position().outcome; }
+    BuyerStage buyer_stage() const;
+    const Facts& facts() const;
+    const std::vector<Record>& history() const;
+    Timestamp last_at() const;  // time of the latest applied event
+
+    // Side-effect-free queries. The next gate: into the next step, or to won
+    // from verification; none once closed.
+    std::optional<Gate> next_gate() const;
+    GateReport requirements(Gate gate) const;
+    std::optional<GateReport> requirements() const;
+    bool can_advance() const;
+    const Requirement& requirement(RequirementRef ref) const;
+
+    // The machine's structure, generated from the MSM transition table.
+    static std::string diagram(DiagramFormat format = DiagramFormat::dot);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pursuit

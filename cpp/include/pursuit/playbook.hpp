@@ -1,0 +1,105 @@
+// The playbook: what each gate requires, as data. The machine's structure
+// (which moves exist) is compiled in; the policy (what evidence a move needs)
+// is a JSON document an organisation can tighten or relax without recompiling.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pursuit/facts.hpp"
+
+namespace pursuit {
+
+struct Bilingual {
+    std::string en, zh;
+    const std::string& in(Lang lang) const { return lang == Lang::zh ? zh : en; }
+    auto fields() const { return std::tie(en, zh); }
+};
+
+class Opportunity;
+
+// A requirement beyond the built-in kinds: called with the opportunity being
+// judged, true when met. (Python callables arrive this way.)
+using CustomCheck = std::function<bool(const Opportunity&)>;
+
+// One requirement of a gate. Which parameters apply depends on `kind`:
+//   answer               criterion, answers (the answer must be one of them)
+//   signals              min, signal_kinds (any kind when empty)
+//   contacts             min, role, min_authority, stances, access (active contacts matching all)
+//   evidence             min, evidence_kinds (any of them), max_age_days
+//   insights             topics (each must be covered)
+//   competitor_assessed  (a competitor recorded, or the finding that there is none)
+//   buyer_stage          min_stage
+//   custom               check
+struct Requirement {
+    std::string code;  // unique within its gate, e.g. "key_person_access"
+    RequirementKind kind{};
+    Bilingual text;    // what is required
+    Bilingual action;  // what to do when it is missing
+    std::uint32_t min = 1;
+    std::optional<Criterion> criterion;
+    std::vector<Answer> answers;
+    std::vector<SignalKind> signal_kinds;
+    std::optional<Role> role;
+    std::optional<Authority> min_authority;
+    std::vector<Stance> stances;
+    std::optional<bool> access;
+    std::vector<EvidenceKind> evidence_kinds;
+    std::optional<std::uint32_t> max_age_days;
+    std::vector<InsightTopic> topics;
+    std::optional<BuyerStage> min_stage;
+    CustomCheck check;
+};
+
+// A playbook document that does not validate: `path` is a JSON Pointer to the
+// offending value ("/gates/tracking/2/min"), `reason` what was expected.
+class PlaybookError : public std::runtime_error {
+public:
+    PlaybookError(std::string path, std::string reason);
+    const std::string& path() const noexcept { return path_; }
+    const std::string& reason() const noexcept { return reason_; }
+
+private:
+    std::string path_, reason_;
+};
+
+class Playbook {
+public:
+    // DOMAIN.md's default gates.
+    static std::shared_ptr<const Playbook> default_playbook();
+    static Playbook from_json(const nlohmann::json& document);  // throws PlaybookError
+    static Playbook parse(std::string_view text);                // throws PlaybookError
+    nlohmann::ordered_json to_json() const;                      // custom checks are not data: omitted
+
+    const std::string& name() const { return name_; }
+    const std::vector<Requirement>& gate(Gate g) const { return gates_[static_cast<std::size_t>(g)]; }
+    bool has_custom() const;
+    // Adds a custom requirement (code unique within the gate, texts non-empty).
+    void add_custom(Gate g, std::string code, Bilingual text, Bilingual action, CustomCheck check);
+
+private:
+    std::string name_ = "custom";
+    std::array<std::vector<Requirement>, size<Gate>()> gates_;
+};
+
+// The gate that leads into `step` (identification has none).
+constexpr std::optional<Gate> gate_into(Step step) {
+    switch (step) {
+        case Step::identification: return std::nullopt;
+        case Step::qualification: return Gate::qualification;
+        case Step::tracking: return Gate::tracking;
+        case Step::monitoring: return Gate::monitoring;
+        case Step::verification: return Gate::verification;
+    }
+    return std::nullopt;
+}
+
+}  // namespace pursuit

@@ -1,0 +1,172 @@
+// How each fact event changes what is known about an opportunity.
+#include <algorithm>
+
+#include "rules.hpp"
+#include "text.hpp"
+
+namespace pursuit {
+
+const ContactFact* Facts::contact(std::string_view id) const {
+    for (const auto& c : contacts)
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+ContactFact* Facts::contact(std::string_view id) {
+    return const_cast<ContactFact*>(static_cast<const Facts&>(*this).contact(id));
+}
+
+bool Facts::has_insight(InsightTopic topic) const {
+    return std::any_of(insights.begin(), insights.end(), [&](const InsightFact& i) { return i.topic == topic; });
+}
+
+std::size_t Facts::valid_evidence(EvidenceKind kind, Timestamp not_before) const {
+    std::size_t n = 0;
+    for (const auto& e : evidence) {
+        if (e.kind != kind || !e.valid || e.at < not_before) continue;
+        if (e.contact) {
+            const ContactFact* c = contact(*e.contact);
+            if (!c || !c->active) continue;
+        }
+        ++n;
+    }
+    return n;
+}
+
+namespace {
+
+std::string known_active(const Facts& facts, const Text& id) {
+    if (!id) return {};
+    const ContactFact* c = facts.contact(*id);
+    if (!c) return "unknown contact " + quote(*id) + ": record it with a 'contact' event first";
+    if (!c->active) return "contact " + quote(*id) + " has left the account";
+    return {};
+}
+
+// Marks matching valid evidence revoked; returns how many.
+std::size_t revoke(Facts& facts, EvidenceKind kind, const Text& contact, const Event& by, bool any_kind) {
+    std::size_t n = 0;
+    for (auto& e : facts.evidence) {
+        if (!e.valid || (!any_kind && e.kind != kind) || (contact && e.contact != contact)) continue;
+        e.valid = false;
+        e.revoked_at = by.at;
+        e.revoked_by = by.id;
+        ++n;
+    }
+    return n;
+}
+
+template <class T>
+void set_if(T& target, const std::optional<T>& value) {
+    if (value) target = *value;
+}
+
+}  // namespace
+
+std::string invalid_reference(const Facts& facts, const Event& event) {
+    using namespace events;
+    return std::visit(
+        [&](const auto& b) -> std::string {
+            using B = std::decay_t<decltype(b)>;
+            if constexpr (std::is_same_v<B, Signal> || std::is_same_v<B, Evidence> || std::is_same_v<B, Interaction>) {
+                return known_active(facts, b.contact);
+            } else if constexpr (std::is_same_v<B, ContactLeft>) {
+                return known_active(facts, b.contact);
+            } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
+                // Revoking what is already revoked (say, when its contact left) is harmless;
+                // revoking what was never recorded is a mistake.
+                if (b.contact && !facts.contact(*b.contact)) return "unknown contact " + quote(*b.contact);
+                for (const auto& e : facts.evidence)
+                    if (e.kind == b.kind && (!b.contact || e.contact == b.contact)) return {};
+                return "no '" + std::string(to_id(b.kind)) + "' evidence" +
+                       (b.contact ? " from " + quote(*b.contact) : std::string()) + " was recorded to revoke";
+            } else if constexpr (std::is_same_v<B, Competitor>) {
+                for (const auto& tie : b.ties)
+                    if (!facts.contact(tie)) return "unknown contact " + quote(tie) + " in ties";
+                return {};
+            } else {
+                return {};
+            }
+        },
+        event.body);
+}
+
+void record_fact(Facts& facts, const Event& event) {
+    using namespace events;
+    std::visit(
+        [&](const auto& b) {
+            using B = std::decay_t<decltype(b)>;
+            if constexpr (std::is_same_v<B, Open>) {
+                facts.header = Header{b.account, b.name, b.amount, b.currency, b.expected_close, b.owner, event.at};
+            } else if constexpr (std::is_same_v<B, Signal>) {
+                facts.signals.push_back({b.kind, b.contact, event.at, false});
+            } else if constexpr (std::is_same_v<B, Qualify>) {
+                facts.answers[static_cast<std::size_t>(b.criterion)] = AnswerFact{b.answer, event.at, event.note};
+            } else if constexpr (std::is_same_v<B, Contact>) {
+                ContactFact* c = facts.contact(b.contact);
+                if (!c) {
+                    facts.contacts.push_back(ContactFact{});
+                    c = &facts.contacts.back();
+                    c->id = b.contact;
+                    c->since = event.at;
+                }
+                if (!c->active) c->active = true, c->since = event.at, c->left_at = 0;  // came back
+                if (b.name) c->name = b.name;
+                if (b.title) c->title = b.title;
+                if (b.roles) c->roles = RoleSet(*b.roles);
+                if (b.authority) c->authority = b.authority;
+                if (b.stance) c->stance = b.stance;
+                set_if(c->access, b.access);
+                set_if(c->focus, b.focus);
+            } else if constexpr (std::is_same_v<B, ContactLeft>) {
+                ContactFact* c = facts.contact(b.contact);
+                c->active = false;
+                c->left_at = event.at;
+                // A person leaving is a warning signal, and the evidence they carried goes with them.
+                facts.signals.push_back({SignalKind::people_change, b.contact, event.at, true});
+                revoke(facts, EvidenceKind{}, b.contact, event, true);
+            } else if constexpr (std::is_same_v<B, Insight>) {
+                facts.insights.push_back({b.topic, b.text, event.at});
+            } else if constexpr (std::is_same_v<B, Competitor>) {
+                if (b.none) {
+                    facts.no_competitor = true;
+                    return;
+                }
+                CompetitorFact fact{b.name, b.strengths, b.weaknesses, b.strategy, b.ties, event.at};
+                auto it = std::find_if(facts.competitors.begin(), facts.competitors.end(),
+                                       [&](const CompetitorFact& c) { return c.name == b.name; });
+                if (it != facts.competitors.end()) *it = std::move(fact);
+                else facts.competitors.push_back(std::move(fact));
+            } else if constexpr (std::is_same_v<B, Evidence>) {
+                facts.evidence.push_back({b.kind, b.contact, event.at, true, 0, {}});
+            } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
+                revoke(facts, b.kind, b.contact, event, false);
+            } else if constexpr (std::is_same_v<B, Interaction>) {
+                facts.interactions.push_back({b.channel, b.direction, b.volume, b.contact, event.at});
+            } else if constexpr (std::is_same_v<B, BuyerStageChange>) {
+                if (b.criteria_aligned) facts.criteria_aligned = b.criteria_aligned;
+            } else if constexpr (std::is_same_v<B, Lose>) {
+                facts.closing = Closing{Outcome::lost, b.reason, b.competitor, {}, event.at};
+            } else if constexpr (std::is_same_v<B, Disqualify>) {
+                facts.closing = Closing{Outcome::disqualified, std::nullopt, std::nullopt, b.reason, event.at};
+            } else if constexpr (std::is_same_v<B, Win>) {
+                facts.closing = Closing{Outcome::won, std::nullopt, std::nullopt, {}, event.at};
+            } else if constexpr (std::is_same_v<B, Reopen>) {
+                facts.closing.reset();
+            }
+        },
+        event.body);
+}
+
+bool can_weaken(EventType type) {
+    switch (type) {
+        case EventType::contact:
+        case EventType::contact_left:
+        case EventType::evidence_revoked:
+        case EventType::qualify:
+        case EventType::buyer_stage: return true;
+        default: return false;
+    }
+}
+
+}  // namespace pursuit

@@ -1,0 +1,56 @@
+// Private: the Boost.MSM machine behind a pimpl, so that only lifecycle.cpp
+// pays MSM's compile cost or sees its types.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "pursuit/opportunity.hpp"
+
+namespace pursuit {
+
+// The machine's guards ask this (the opportunity) whether gates hold.
+class GateOracle {
+public:
+    virtual bool gate_open(Gate gate) = 0;
+    // True when every gate up to and including the one into `step` holds.
+    virtual bool holds_through(Step step) = 0;
+
+protected:
+    ~GateOracle() = default;
+};
+
+enum class Move { moved, refused, not_applicable };
+
+class Lifecycle {
+public:
+    explicit Lifecycle(GateOracle& oracle);
+    Lifecycle(const Lifecycle& other, GateOracle& oracle);
+    ~Lifecycle();
+    Lifecycle(const Lifecycle&) = delete;
+    Lifecycle& operator=(const Lifecycle&) = delete;
+
+    // Returns to a state saved with the copy constructor (the oracle stays).
+    void restore(const Lifecycle& saved);
+
+    Move advance();
+    Move win();
+    Move lose();
+    Move disqualify();
+    Move reopen();
+    // One step back when the current step's gates no longer hold.
+    bool fall_back();
+    // One buyer stage toward `target`.
+    Move buyer_toward(BuyerStage target);
+
+    Position position() const;
+    BuyerStage buyer() const;
+
+    static std::string diagram(DiagramFormat format);
+
+private:
+    struct Machine;
+    std::unique_ptr<Machine> machine_;
+};
+
+}  // namespace pursuit

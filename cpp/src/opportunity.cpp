@@ -1,0 +1,238 @@
+// The opportunity facade: validates an event, records its facts, drives the
+// lifecycle machine, re-checks gates when evidence weakens, and appends what
+// happened to the history.
+#include "pursuit/opportunity.hpp"
+
+#include "lifecycle.hpp"
+#include "rules.hpp"
+#include "text.hpp"
+
+namespace pursuit {
+
+struct Opportunity::Impl final : GateOracle {
+    const Opportunity* owner;
+    std::string id;
+    std::shared_ptr<const Playbook> playbook;
+    Facts facts;
+    std::vector<Record> history;
+    bool opened = false;
+    Timestamp last_at = INT64_MIN;
+    Timestamp now = 0;                  // the time gates are judged at
+    std::vector<RequirementRef> unmet;  // filled by the latest gate check
+    Lifecycle machine{*this};
+
+    Impl(const Opportunity* o, std::string i, std::shared_ptr<const Playbook> p)
+        : owner(o), id(std::move(i)), playbook(std::move(p)) {}
+    Impl(const Opportunity* o, const Impl& other)
+        : owner(o),
+          id(other.id),
+          playbook(other.playbook),
+          facts(other.facts),
+          history(other.history),
+          opened(other.opened),
+          last_at(other.last_at),
+          now(other.now),
+          machine(other.machine, *this) {}
+
+    // --- GateOracle ---
+    bool check(Gate g) {
+        const auto& reqs = playbook->gate(g);
+        for (std::size_t i = 0; i < reqs.size(); ++i) {
+            const RequirementRef ref{g, static_cast<std::uint16_t>(i)};
+            if (!evaluate(reqs[i], ref, *owner, now).met) unmet.push_back(ref);
+        }
+        return unmet.empty();
+    }
+    bool gate_open(Gate g) override {
+        unmet.clear();
+        return check(g);
+    }
+    bool holds_through(Step step) override {
+        unmet.clear();
+        for (Step s = Step::qualification; s <= step; s = static_cast<Step>(static_cast<int>(s) + 1)) check(*gate_into(s));
+        return unmet.empty();
+    }
+
+    // --- applying events ---
+    std::string invalid(const Event& e) const {
+        if (e.opportunity != id) return "the event is for opportunity " + quote(e.opportunity) + ", not " + quote(id);
+        if (!opened && e.type() != EventType::open)
+            return "unknown opportunity " + quote(id) + ": its first event must be 'open'";
+        if (opened && e.type() == EventType::open)
+            return "the opportunity is already open (since " + format_timestamp(facts.header.opened_at) + ")";
+        if (e.at <= last_at) {
+            for (auto it = history.rbegin(); it != history.rend() && it->at >= e.at; ++it)
+                if (it->event_id == e.id) return "duplicate of the applied event " + quote(e.id);
+            if (e.at < last_at)
+                return "out of order: at " + format_timestamp(e.at) + ", before the latest applied event (" +
+                       format_timestamp(last_at) + "); apply events in time order";
+        }
+        return invalid_reference(facts, e);
+    }
+
+    std::string not_applicable_reason(EventType type) const {
+        const Position p = machine.position();
+        if (!p.active() && type != EventType::reopen)
+            return "the opportunity is " + std::string(to_id(*p.outcome)) + "; only 'reopen' applies";
+        switch (type) {
+            case EventType::advance: return "verification is the last step: record 'win' or 'lose'";
+            case EventType::win: return "'win' applies in verification (now in " + std::string(to_id(p.step)) + ")";
+            case EventType::disqualify: return "'disqualify' applies up to monitoring; in verification record 'lose'";
+            case EventType::reopen: return "the opportunity is open; 'reopen' applies to a closed one";
+            case EventType::buyer_stage: return "the buyer has purchased; its stage no longer moves";
+            default: return "does not apply in this state";
+        }
+    }
+
+    // Falls back while the current step's gates are broken.
+    void recheck(Record& r) {
+        if (!machine.position().active() || machine.position().step == Step::identification) return;
+        if (!machine.fall_back()) return;
+        r.unmet = unmet;  // what broke at the step we were in
+        while (machine.fall_back()) {
+        }
+        r.verdict = Verdict::fell_back;
+    }
+
+    void lifecycle(Move move, const Event& e, Record& r) {
+        if (move == Move::moved) {
+            record_fact(facts, e);  // closing facts, once the move is made
+        } else if (move == Move::refused) {
+            r.verdict = Verdict::refused;
+            r.unmet = unmet;
+        } else {
+            r.verdict = Verdict::not_applicable;
+            r.reason = not_applicable_reason(e.type());
+        }
+    }
+
+    void buyer(const events::BuyerStageChange& b, const Event& e, Record& r) {
+        const BuyerStage from = machine.buyer();
+        if (from == BuyerStage::purchased && b.stage != from) {
+            r.verdict = Verdict::not_applicable;
+            r.reason = not_applicable_reason(e.type());
+            return;
+        }
+        record_fact(facts, e);
+        int moves = 0;
+        while (machine.buyer() != b.stage && machine.buyer_toward(b.stage) == Move::moved) ++moves;
+        r.late_entry = b.stage > from && moves > 1;
+        r.buyer_backward = b.stage < from;
+        recheck(r);
+    }
+
+    void dispatch(const Event& e, Record& r) {
+        switch (e.type()) {
+            case EventType::advance: return lifecycle(machine.advance(), e, r);
+            case EventType::win: return lifecycle(machine.win(), e, r);
+            case EventType::lose: return lifecycle(machine.lose(), e, r);
+            case EventType::disqualify: return lifecycle(machine.disqualify(), e, r);
+            case EventType::reopen: return lifecycle(machine.reopen(), e, r);
+            case EventType::buyer_stage: return buyer(std::get<events::BuyerStageChange>(e.body), e, r);
+            default:
+                record_fact(facts, e);
+                if (can_weaken(e.type())) recheck(r);
+        }
+    }
+
+    Record apply(const Event& e) {
+        Record r;
+        r.event_id = e.id;
+        r.at = e.at;
+        r.type = e.type();
+        r.before = r.after = machine.position();
+        r.buyer_before = r.buyer_after = machine.buyer();
+        r.reason = invalid(e);
+        if (!r.reason.empty()) {
+            r.verdict = Verdict::rejected;
+            return r;
+        }
+        r.verdict = Verdict::accepted;
+        now = e.at;
+        // Custom checks may throw: keep what we would restore. Built-in checks never do.
+        std::optional<Facts> saved_facts;
+        std::unique_ptr<Lifecycle> saved_machine;
+        if (playbook->has_custom()) {
+            saved_facts = facts;
+            saved_machine = std::make_unique<Lifecycle>(machine, *this);
+        }
+        try {
+            dispatch(e, r);
+        } catch (...) {
+            if (saved_facts) {
+                facts = std::move(*saved_facts);
+                machine.restore(*saved_machine);
+                now = last_at;
+            }
+            throw;
+        }
+        r.after = machine.position();
+        r.buyer_after = machine.buyer();
+        opened = true;
+        last_at = e.at;
+        history.push_back(r);
+        return r;
+    }
+
+    GateReport report(Gate g) const {
+        GateReport out{g, {}};
+        const auto& reqs = playbook->gate(g);
+        for (std::size_t i = 0; i < reqs.size(); ++i)
+            out.items.push_back(evaluate(reqs[i], {g, static_cast<std::uint16_t>(i)}, *owner, opened ? last_at : 0));
+        return out;
+    }
+};
+
+Opportunity::Opportunity(std::string id, std::shared_ptr<const Playbook> playbook)
+    : impl_(std::make_unique<Impl>(this, std::move(id), playbook ? std::move(playbook) : Playbook::default_playbook())) {}
+Opportunity::Opportunity(const Opportunity& other) : impl_(std::make_unique<Impl>(this, *other.impl_)) {}
+Opportunity& Opportunity::operator=(const Opportunity& other) {
+    if (this != &other) impl_ = std::make_unique<Impl>(this, *other.impl_);
+    return *this;
+}
+Opportunity::Opportunity(Opportunity&& other) noexcept : impl_(std::move(other.impl_)) { impl_->owner = this; }
+Opportunity& Opportunity::operator=(Opportunity&& other) noexcept {
+    impl_ = std::move(other.impl_);
+    impl_->owner = this;
+    return *this;
+}
+Opportunity::~Opportunity() = default;
+
+Record Opportunity::apply(const Event& event) { return impl_->apply(event); }
+const std::string& Opportunity::id() const { return impl_->id; }
+const Playbook& Opportunity::playbook() const { return *impl_->playbook; }
+std::shared_ptr<const Playbook> Opportunity::playbook_ptr() const { return impl_->playbook; }
+bool Opportunity::opened() const { return impl_->opened; }
+Position Opportunity::position() const { return impl_->machine.position(); }
+BuyerStage Opportunity::buyer_stage() const { return impl_->machine.buyer(); }
+const Facts& Opportunity::facts() const { return impl_->facts; }
+const std::vector<Record>& Opportunity::history() const { return impl_->history; }
+Timestamp Opportunity::last_at() const { return impl_->last_at; }
+
+std::optional<Gate> Opportunity::next_gate() const {
+    const Position p = position();
+    if (!p.active()) return std::nullopt;
+    if (p.step == Step::verification) return Gate::won;
+    return gate_into(static_cast<Step>(static_cast<int>(p.step) + 1));
+}
+
+GateReport Opportunity::requirements(Gate gate) const { return impl_->report(gate); }
+
+std::optional<GateReport> Opportunity::requirements() const {
+    const auto gate = next_gate();
+    if (!gate) return std::nullopt;
+    return requirements(*gate);
+}
+
+bool Opportunity::can_advance() const {
+    const auto report = requirements();
+    return report && report->open();
+}
+
+const Requirement& Opportunity::requirement(RequirementRef ref) const {
+    return impl_->playbook->gate(ref.gate).at(ref.index);
+}
+
+std::string Opportunity::diagram(DiagramFormat format) { return Lifecycle::diagram(format); }
+
+}  // namespace pursuit
