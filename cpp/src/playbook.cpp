@@ -73,7 +73,9 @@ public:
     E term_value(const json& t, const std::string& sub) const {
         if (t.is_string())
             if (auto parsed = parse_id<E>(t.get_ref<const std::string&>())) return *parsed;
-        fail(sub, "expected a " + std::string(Vocabulary<E>::kind) + ": one of " + expected_ids<E>());
+        const std::string_view kind = Vocabulary<E>::kind;
+        const bool vowel = std::string_view("aeiou").find(kind.front()) != std::string_view::npos;
+        fail(sub, std::string("expected ") + (vowel ? "an " : "a ") + std::string(kind) + ": one of " + expected_ids<E>());
     }
     template <class E>
     E term(const json& v, const std::string& key) const {
