@@ -8,15 +8,16 @@ from . import data
 from .events import Event, EventError, EventFile, parse_jsonl, read_jsonl
 from .summary import EventSummary, summarize
 from .vocabulary import (
-    Answer, Authority, BuyerStage, Channel, Criterion, Direction, EventType, EvidenceKind,
-    InsightTopic, Lang, LossReason, Outcome, Role, SignalKind, Stance, Step, Term,
+    Answer, Authority, BuyerStage, Channel, Criterion, Direction, EventType, EvidenceKind, Gate,
+    InsightTopic, Lang, LossReason, Outcome, RequirementKind, Role, SignalKind, Stance, Step, Term,
+    Verdict,
 )
 
 __version__ = _metadata.version("pursuit")
 
 __all__ = [
     "Answer", "Authority", "BuyerStage", "Channel", "Criterion", "Direction", "Event", "EventError",
-    "EventFile", "EventSummary", "EventType", "EvidenceKind", "InsightTopic", "Lang", "LossReason",
-    "Outcome", "Role", "SignalKind", "Stance", "Step", "Term", "data", "parse_jsonl", "read_jsonl",
-    "summarize", "__version__",
+    "EventFile", "EventSummary", "EventType", "EvidenceKind", "Gate", "InsightTopic", "Lang",
+    "LossReason", "Outcome", "RequirementKind", "Role", "SignalKind", "Stance", "Step", "Term",
+    "Verdict", "data", "parse_jsonl", "read_jsonl", "summarize", "__version__",
 ]
