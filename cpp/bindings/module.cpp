@@ -47,4 +47,7 @@ PYBIND11_MODULE(_core, m) {
     pursuit::bindings::register_errors(m);
     pursuit::bindings::register_vocabulary(m);
     pursuit::bindings::register_events(m);
+    pursuit::bindings::register_playbook(m);
+    pursuit::bindings::register_opportunity(m);
+    pursuit::bindings::register_pipeline(m);
 }

@@ -5,12 +5,16 @@
 #include <pybind11/pybind11.h>
 
 #include "pursuit/json.hpp"
+#include "pursuit/pipeline.hpp"
 
 namespace pursuit::bindings {
 
 void register_errors(pybind11::module_& m);
 void register_vocabulary(pybind11::module_& m);
 void register_events(pybind11::module_& m);
+void register_playbook(pybind11::module_& m);
+void register_opportunity(pybind11::module_& m);
+void register_pipeline(pybind11::module_& m);
 
 // A pursuit.EventError instance (not raised) carrying event_id, line, field
 // and reason as attributes; the exception translator raises the same objects.

@@ -32,6 +32,9 @@ public:
 
     // Returns to a state saved with the copy constructor (the oracle stays).
     void restore(const Lifecycle& saved);
+    // Puts a fresh machine where a saved opportunity was, bypassing the gates
+    // (they held when it got there).
+    void force(Position position, BuyerStage buyer);
 
     Move advance();
     Move win();

@@ -235,4 +235,17 @@ const Requirement& Opportunity::requirement(RequirementRef ref) const {
 
 std::string Opportunity::diagram(DiagramFormat format) { return Lifecycle::diagram(format); }
 
+Opportunity Opportunity::restored(std::string id, std::shared_ptr<const Playbook> playbook, Facts facts,
+                                  std::vector<Record> history, Position position, BuyerStage buyer) {
+    Opportunity opp(std::move(id), std::move(playbook));
+    Impl& impl = *opp.impl_;
+    impl.facts = std::move(facts);
+    impl.history = std::move(history);
+    impl.opened = !impl.history.empty();
+    impl.last_at = impl.opened ? impl.history.back().at : INT64_MIN;
+    impl.now = impl.opened ? impl.last_at : 0;
+    impl.machine.force(position, buyer);
+    return opp;
+}
+
 }  // namespace pursuit

@@ -99,10 +99,18 @@ public:
     bool can_advance() const;
     const Requirement& requirement(RequirementRef ref) const;
 
+    // The whole state (facts, history, position) as a versioned document, and
+    // back: for pickling and inspection. from_json throws std::invalid_argument.
+    nlohmann::json to_json() const;
+    static Opportunity from_json(const nlohmann::json& state,
+                                 std::shared_ptr<const Playbook> playbook = Playbook::default_playbook());
+
     // The machine's structure, generated from the MSM transition table.
     static std::string diagram(DiagramFormat format = DiagramFormat::dot);
 
 private:
+    static Opportunity restored(std::string id, std::shared_ptr<const Playbook> playbook, Facts facts,
+                                std::vector<Record> history, Position position, BuyerStage buyer);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

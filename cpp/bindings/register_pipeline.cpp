@@ -1,0 +1,259 @@
+// Pipelines, for batch scripts: events arrive as a JSON Lines path, a list
+// of dicts or Events, or DataFrame columns; C++ converts them and applies the
+// batch with the GIL released. Results come back as columns.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "pyjson.hpp"
+#include "records.hpp"
+#include "register.hpp"
+
+namespace py = pybind11;
+
+namespace pursuit::bindings {
+namespace {
+
+// A pipeline and what its latest batch did.
+struct PyPipeline {
+    Pipeline pipeline;
+    std::vector<BatchRecord> records;
+};
+
+struct Parsed {
+    std::vector<Event> owned;          // events parsed here
+    std::vector<const Event*> events;  // the batch, in order (owned or the caller's)
+    std::vector<EventError> errors;
+};
+
+void add(Parsed& p, std::vector<Event> events) {
+    p.owned = std::move(events);
+    for (const auto& e : p.owned) p.events.push_back(&e);
+}
+
+py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned threads) {
+    if (!collect && !parsed.errors.empty()) throw parsed.errors.front();
+    std::vector<Event> batch;  // Pipeline::apply takes events by value-span; copy pointers' targets once
+    {
+        py::gil_scoped_release release;
+        batch.reserve(parsed.events.size());
+        for (const Event* e : parsed.events) batch.push_back(*e);
+        self.records = self.pipeline.apply(batch, threads);
+    }
+    py::dict counts;
+    for (std::size_t v = 0; v < size<Verdict>(); ++v) counts[id_str(static_cast<Verdict>(v))] = 0;
+    for (const auto& r : self.records) {
+        auto key = id_str(r.record.verdict);
+        counts[key] = counts[key].cast<std::size_t>() + 1;
+    }
+    py::list errors;
+    for (const auto& err : parsed.errors) errors.append(event_error(err));
+    py::dict out;
+    out["verdicts"] = counts;
+    out["errors"] = errors;
+    return out;
+}
+
+// Items are _core.Event objects or dicts; a bad dict is an error naming its position.
+Parsed parse_items(const py::sequence& items) {
+    Parsed p;
+    std::vector<Event> owned;
+    std::vector<std::pair<std::size_t, const Event*>> borrowed;
+    std::size_t n = 0;
+    for (auto item : items) {
+        ++n;
+        if (py::isinstance<Event>(item)) {
+            p.events.push_back(item.cast<const Event*>());
+            continue;
+        }
+        try {
+            nlohmann::json j = py_json::from_python(item);
+            owned.push_back(event_from_json(j, n));
+            p.events.push_back(nullptr);  // filled below, once `owned` stops moving
+        } catch (const EventError& err) {
+            p.errors.emplace_back(err.event_id(), n, err.field(), err.reason());
+        }
+    }
+    p.owned = std::move(owned);
+    std::size_t k = 0;
+    for (auto& e : p.events)
+        if (!e) e = &p.owned[k++];
+    return p;
+}
+
+// DataFrame columns (numpy arrays): one JSON object per row, null cells left
+// out, then the same strict parser as every other input.
+Parsed parse_columns(const py::dict& columns, std::size_t rows) {
+    std::vector<std::pair<std::string, py::array>> cols;
+    for (auto item : columns) cols.emplace_back(item.first.cast<std::string>(), py::reinterpret_borrow<py::array>(item.second));
+    Parsed p;
+    std::vector<Event> owned;
+    owned.reserve(rows);
+    std::vector<std::size_t> row_of;
+    for (std::size_t i = 0; i < rows; ++i) {
+        nlohmann::json j = nlohmann::json::object();
+        try {
+            for (auto& [key, arr] : cols) {
+                const char kind = arr.dtype().kind();
+                const char* cell = static_cast<const char*>(arr.data()) + i * static_cast<std::size_t>(arr.strides(0));
+                if (kind == 'O') {
+                    PyObject* obj = *reinterpret_cast<PyObject* const*>(cell);
+                    nlohmann::json v = py_json::from_python(obj);
+                    if (!v.is_null()) j[key] = std::move(v);
+                } else if (kind == 'M') {  // datetime64[ns], UTC
+                    const std::int64_t ns = *reinterpret_cast<const std::int64_t*>(cell);
+                    if (ns != INT64_MIN) j[key] = format_timestamp(ns / 1000);
+                } else if (kind == 'f') {
+                    const double d = arr.itemsize() == 8 ? *reinterpret_cast<const double*>(cell)
+                                                         : *reinterpret_cast<const float*>(cell);
+                    if (!std::isnan(d)) j[key] = d;
+                } else if (kind == 'i' && arr.itemsize() == 8) {
+                    j[key] = *reinterpret_cast<const std::int64_t*>(cell);
+                } else if (kind == 'b') {
+                    j[key] = *reinterpret_cast<const bool*>(cell);
+                } else {
+                    throw EventError("", 0, key, "column of dtype " + std::string(py::str(arr.dtype())) + " is not supported");
+                }
+            }
+            owned.push_back(event_from_json(j, i + 1));
+        } catch (const EventError& err) {
+            p.errors.emplace_back(err.event_id(), i + 1, err.field(), err.reason());
+        }
+    }
+    add(p, std::move(owned));
+    return p;
+}
+
+template <class T>
+py::array_t<T> array(const std::vector<T>& v) {
+    return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+template <class T>
+py::list strings(const std::vector<T>& v) {
+    py::list out;
+    for (const auto& s : v) out.append(py::str(s));
+    return out;
+}
+
+py::dict snapshot(const PyPipeline& self) {
+    const SnapshotColumns c = self.pipeline.snapshot();
+    py::dict d;
+    d["opportunity"] = strings(c.id);
+    d["account"] = strings(c.account);
+    d["name"] = strings(c.name);
+    d["owner"] = strings(c.owner);
+    d["currency"] = strings(c.currency);
+    d["amount"] = array(c.amount);
+    d["expected_close"] = array(c.expected_close);
+    d["step"] = array(c.step);
+    d["outcome"] = array(c.outcome);
+    d["buyer_stage"] = array(c.buyer_stage);
+    d["next_gate"] = array(c.next_gate);
+    d["unmet"] = array(c.unmet);
+    d["can_advance"] = array(c.can_advance);
+    d["opened_at"] = array(c.opened_at);
+    d["last_at"] = array(c.last_at);
+    d["step_since"] = array(c.step_since);
+    d["events"] = array(c.events);
+    d["refused"] = array(c.refused);
+    d["fell_back"] = array(c.fell_back);
+    d["late_entry"] = array(c.late_entry);
+    d["criteria_misaligned"] = array(c.criteria_misaligned);
+    d["contacts"] = array(c.contacts);
+    d["evidence"] = array(c.evidence);
+    return d;
+}
+
+py::dict outcomes(const PyPipeline& self) {
+    const auto& rs = self.records;
+    std::vector<std::int64_t> at;
+    std::vector<std::int8_t> type, verdict, step_before, step_after, outcome_after, buyer_before, buyer_after;
+    std::vector<std::uint8_t> late, backward;
+    py::list event_id, opportunity, unmet, reason;
+    for (const auto& br : rs) {
+        const Record& r = br.record;
+        event_id.append(r.event_id);
+        opportunity.append(br.opportunity >= 0 ? py::object(py::str(self.pipeline.at(static_cast<std::size_t>(br.opportunity)).id()))
+                                               : py::none());
+        at.push_back(r.at);
+        type.push_back(static_cast<std::int8_t>(r.type));
+        verdict.push_back(static_cast<std::int8_t>(r.verdict));
+        step_before.push_back(static_cast<std::int8_t>(r.before.step));
+        step_after.push_back(static_cast<std::int8_t>(r.after.step));
+        outcome_after.push_back(r.after.outcome ? static_cast<std::int8_t>(*r.after.outcome) : std::int8_t{-1});
+        buyer_before.push_back(static_cast<std::int8_t>(r.buyer_before));
+        buyer_after.push_back(static_cast<std::int8_t>(r.buyer_after));
+        late.push_back(r.late_entry);
+        backward.push_back(r.buyer_backward);
+        std::string codes;
+        if (br.opportunity >= 0)
+            for (const auto& ref : r.unmet)
+                codes += (codes.empty() ? "" : ",") + self.pipeline.at(static_cast<std::size_t>(br.opportunity)).requirement(ref).code;
+        unmet.append(codes);
+        reason.append(r.reason);
+    }
+    py::dict d;
+    d["event_id"] = event_id;
+    d["opportunity"] = opportunity;
+    d["at_us"] = array(at);
+    d["type"] = array(type);
+    d["verdict"] = array(verdict);
+    d["step_before"] = array(step_before);
+    d["step_after"] = array(step_after);
+    d["outcome_after"] = array(outcome_after);
+    d["buyer_before"] = array(buyer_before);
+    d["buyer_after"] = array(buyer_after);
+    d["unmet"] = unmet;
+    d["late_entry"] = array(late);
+    d["buyer_backward"] = array(backward);
+    d["reason"] = reason;
+    return d;
+}
+
+std::shared_ptr<const Playbook> or_default(const std::shared_ptr<Playbook>& p) {
+    return p ? std::shared_ptr<const Playbook>(p) : Playbook::default_playbook();
+}
+
+}  // namespace
+
+void register_pipeline(py::module_& m) {
+    py::class_<PyPipeline>(m, "Pipeline")
+        .def(py::init([](std::shared_ptr<Playbook> playbook) { return PyPipeline{Pipeline(or_default(playbook)), {}}; }),
+             py::arg("playbook") = nullptr)
+        .def("apply_items", [](PyPipeline& self, const py::sequence& items, bool collect, unsigned threads) {
+            Parsed p = parse_items(items);
+            return apply_parsed(self, p, collect, threads);
+        })
+        .def("apply_columns", [](PyPipeline& self, const py::dict& columns, std::size_t rows, bool collect, unsigned threads) {
+            Parsed p = parse_columns(columns, rows);
+            return apply_parsed(self, p, collect, threads);
+        })
+        .def("apply_jsonl", [](PyPipeline& self, const std::string& path, bool collect, unsigned threads) {
+            Parsed p;
+            {
+                py::gil_scoped_release release;
+                JsonlResult r = read_jsonl_file(path, collect ? OnError::collect : OnError::raise);
+                p.errors = std::move(r.errors);
+                add(p, std::move(r.events));
+            }
+            return apply_parsed(self, p, collect, threads);
+        })
+        .def("__len__", [](const PyPipeline& self) { return self.pipeline.size(); })
+        .def("ids", [](const PyPipeline& self) {
+            py::list out;
+            for (std::size_t i = 0; i < self.pipeline.size(); ++i) out.append(self.pipeline.at(i).id());
+            return out;
+        })
+        .def("get", [](PyPipeline& self, const std::string& id) -> Opportunity* {
+            const auto i = self.pipeline.find(id);
+            if (!i) throw py::key_error(id);
+            return &self.pipeline.at(*i);
+        }, py::return_value_policy::reference_internal)
+        .def("adopt", [](PyPipeline& self, const Opportunity& o) { self.pipeline.adopt(o); })
+        .def("snapshot", &snapshot)
+        .def("outcomes", &outcomes);
+}
+
+}  // namespace pursuit::bindings

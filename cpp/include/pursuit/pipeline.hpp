@@ -1,0 +1,60 @@
+// A pipeline: many opportunities under one playbook, fed in batches.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "pursuit/opportunity.hpp"
+
+namespace pursuit {
+
+// What one event of a batch did, in the batch's order.
+struct BatchRecord {
+    std::int64_t opportunity = -1;  // index in the pipeline; -1 when the event named no known opportunity
+    Record record;
+};
+
+// One row per opportunity, as columns (for DataFrames built without Python objects per cell).
+struct SnapshotColumns {
+    std::vector<std::string> id, account, name, owner, currency;
+    std::vector<double> amount;               // NaN when unknown
+    std::vector<std::int64_t> expected_close;  // days since 1970; INT64_MIN when unknown
+    std::vector<std::int8_t> step, outcome, buyer_stage, next_gate;  // vocabulary indices; -1 for none
+    std::vector<std::int64_t> opened_at, last_at, step_since;        // UTC microseconds
+    std::vector<std::int32_t> events, refused, fell_back, unmet, contacts, evidence;
+    std::vector<std::uint8_t> can_advance, late_entry, criteria_misaligned;
+};
+
+class Pipeline {
+public:
+    explicit Pipeline(std::shared_ptr<const Playbook> playbook = Playbook::default_playbook());
+
+    // Applies a batch. Within each opportunity events are applied in time
+    // order (a stable sort: ties keep the batch's order); opportunities are
+    // independent, so `threads` > 1 splits them over threads with the same
+    // result. An event naming an opportunity that is neither known nor opened
+    // in this batch, or repeating an id of this batch, is rejected.
+    std::vector<BatchRecord> apply(const std::vector<Event>& batch, unsigned threads = 1);
+
+    std::size_t size() const { return opportunities_.size(); }
+    const Opportunity& at(std::size_t i) const { return opportunities_.at(i); }
+    Opportunity& at(std::size_t i) { return opportunities_.at(i); }
+    std::optional<std::size_t> find(const std::string& id) const;
+    const std::shared_ptr<const Playbook>& playbook() const { return playbook_; }
+    // Adds an opportunity restored elsewhere (unpickling); its id must be new.
+    std::size_t adopt(Opportunity opportunity);
+
+    SnapshotColumns snapshot() const;
+
+private:
+    std::shared_ptr<const Playbook> playbook_;
+    std::deque<Opportunity> opportunities_;  // a deque: references stay valid as it grows
+    std::unordered_map<std::string, std::size_t> index_;
+};
+
+}  // namespace pursuit
