@@ -38,6 +38,14 @@ OnError on_error(bool collect) { return collect ? OnError::collect : OnError::ra
 
 void register_events(py::module_& m) {
     py::class_<Event>(m, "Event", "One event, parsed and validated (see docs/events.md).")
+        .def(py::init([](py::handle value) {
+                 if (py::isinstance<Event>(value)) return value.cast<Event>();
+                 if (PyUnicode_Check(value.ptr())) return parse_event(value.cast<std::string>());
+                 if (PyDict_Check(value.ptr())) return from_dict(value);
+                 throw py::type_error("an event is a dict or a JSON string, not " +
+                                      py::str(py::type::of(value).attr("__name__")).cast<std::string>());
+             }),
+             py::arg("value"))
         .def_static("from_dict", &from_dict, py::arg("value"))
         .def_static("from_json", [](std::string_view text) { return parse_event(text); }, py::arg("text"))
         .def("to_dict", [](const Event& e) { return py_json::to_python(to_json(e)); })

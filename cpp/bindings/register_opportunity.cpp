@@ -112,6 +112,8 @@ void register_opportunity(py::module_& m) {
         .def("apply", [](Opportunity& o, const Event& e) { return record_dict(&o, o.apply(e)); })
         .def_property_readonly("id", &Opportunity::id)
         .def_property_readonly("opened", &Opportunity::opened)
+        .def_property_readonly("applying", [](const Opportunity& o) { return o.applying().empty() ? py::object(py::none()) : py::object(py::str(o.applying())); })
+        .def("facts", [](const Opportunity& o) { return py_json::to_python(nlohmann::ordered_json(o.to_json()["facts"])); })
         .def_property_readonly("step", [](const Opportunity& o) { return id_str(o.step()); })
         .def_property_readonly("outcome", [](const Opportunity& o) { return id_or_none(o.outcome()); })
         .def_property_readonly("buyer_stage", [](const Opportunity& o) { return id_str(o.buyer_stage()); })

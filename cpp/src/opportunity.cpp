@@ -18,6 +18,7 @@ struct Opportunity::Impl final : GateOracle {
     bool opened = false;
     Timestamp last_at = INT64_MIN;
     Timestamp now = 0;                  // the time gates are judged at
+    std::string applying;               // id of the event being applied
     std::vector<RequirementRef> unmet;  // filled by the latest gate check
     Lifecycle machine{*this};
 
@@ -156,6 +157,11 @@ struct Opportunity::Impl final : GateOracle {
             saved_facts = facts;
             saved_machine = std::make_unique<Lifecycle>(machine, *this);
         }
+        applying = e.id;
+        struct Done {
+            std::string& s;
+            ~Done() { s.clear(); }
+        } done{applying};
         try {
             dispatch(e, r);
         } catch (...) {
@@ -208,6 +214,7 @@ BuyerStage Opportunity::buyer_stage() const { return impl_->machine.buyer(); }
 const Facts& Opportunity::facts() const { return impl_->facts; }
 const std::vector<Record>& Opportunity::history() const { return impl_->history; }
 Timestamp Opportunity::last_at() const { return impl_->last_at; }
+const std::string& Opportunity::applying() const { return impl_->applying; }
 
 std::optional<Gate> Opportunity::next_gate() const {
     const Position p = position();

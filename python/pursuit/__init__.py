@@ -6,6 +6,10 @@ from importlib import metadata as _metadata
 
 from . import data
 from .events import Event, EventError, EventFile, parse_jsonl, read_jsonl
+from .opportunity import GateReport, Opportunity, RequirementStatus, Result
+from .options import options
+from .pipeline import BatchSummary, Pipeline
+from .playbook import Playbook, PlaybookError, RequirementError
 from .summary import EventSummary, summarize
 from .vocabulary import (
     Answer, Authority, BuyerStage, Channel, Criterion, Direction, EventType, EvidenceKind, Gate,
@@ -16,7 +20,9 @@ from .vocabulary import (
 __version__ = _metadata.version("pursuit")
 
 __all__ = [
-    "Answer", "Authority", "BuyerStage", "Channel", "Criterion", "Direction", "Event", "EventError",
+    "Answer", "Authority", "BatchSummary", "BuyerStage", "Channel", "Criterion", "Direction", "Event", "EventError",
+    "GateReport", "Opportunity", "Pipeline", "Playbook", "PlaybookError", "RequirementError", "RequirementStatus",
+    "Result", "options",
     "EventFile", "EventSummary", "EventType", "EvidenceKind", "Gate", "InsightTopic", "Lang",
     "LossReason", "Outcome", "RequirementKind", "Role", "SignalKind", "Stance", "Step", "Term",
     "Verdict", "data", "parse_jsonl", "read_jsonl", "summarize", "__version__",

@@ -90,6 +90,8 @@ public:
     const Facts& facts() const;
     const std::vector<Record>& history() const;
     Timestamp last_at() const;  // time of the latest applied event
+    // The id of the event being applied right now (for custom checks' errors); empty between events.
+    const std::string& applying() const;
 
     // Side-effect-free queries. The next gate: into the next step, or to won
     // from verification; none once closed.
