@@ -158,15 +158,4 @@ void record_fact(Facts& facts, const Event& event) {
         event.body);
 }
 
-bool can_weaken(EventType type) {
-    switch (type) {
-        case EventType::contact:
-        case EventType::contact_left:
-        case EventType::evidence_revoked:
-        case EventType::qualify:
-        case EventType::buyer_stage: return true;
-        default: return false;
-    }
-}
-
 }  // namespace pursuit

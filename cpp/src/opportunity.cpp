@@ -18,7 +18,8 @@ struct Opportunity::Impl final : GateOracle {
     bool opened = false;
     Timestamp last_at = INT64_MIN;
     Timestamp now = 0;                  // the time gates are judged at
-    std::string applying;               // id of the event being applied
+    const std::string* applying = nullptr;  // id of the event being applied
+    Record rejected;                        // what the latest rejected event did
     std::vector<RequirementRef> unmet;  // filled by the latest gate check
     Lifecycle machine{*this};
 
@@ -85,6 +86,30 @@ struct Opportunity::Impl final : GateOracle {
         }
     }
 
+    // Whether recording this fact can break a gate that held: changes to what
+    // was known, not additions. (Checked before the fact is recorded.)
+    bool weakens_evidence(const Event& e) const {
+        if (!machine.position().active() || machine.position().step == Step::identification) return false;
+        if (playbook->has_custom()) return true;  // a Python check may read any fact
+        switch (e.type()) {
+            case EventType::contact_left:
+            case EventType::evidence_revoked: return true;
+            case EventType::qualify: {
+                const auto& q = std::get<events::Qualify>(e.body);
+                const auto before = facts.answer(q.criterion);
+                return before && *before != q.answer;
+            }
+            case EventType::contact: {
+                const auto& c = std::get<events::Contact>(e.body);
+                const ContactFact* known = facts.contact(c.contact);
+                return known && known->active &&
+                       ((c.roles && RoleSet(*c.roles) != known->roles) || (c.authority && c.authority != known->authority) ||
+                        (c.stance && c.stance != known->stance) || (c.access && *c.access != known->access));
+            }
+            default: return false;
+        }
+    }
+
     // Falls back while the current step's gates are broken.
     void recheck(Record& r) {
         if (!machine.position().active() || machine.position().step == Step::identification) return;
@@ -119,7 +144,7 @@ struct Opportunity::Impl final : GateOracle {
         while (machine.buyer() != b.stage && machine.buyer_toward(b.stage) == Move::moved) ++moves;
         r.late_entry = b.stage > from && moves > 1;
         r.buyer_backward = b.stage < from;
-        recheck(r);
+        if (r.buyer_backward || playbook->has_custom()) recheck(r);  // forward never breaks a built-in gate
     }
 
     void dispatch(const Event& e, Record& r) {
@@ -130,25 +155,25 @@ struct Opportunity::Impl final : GateOracle {
             case EventType::disqualify: return lifecycle(machine.disqualify(), e, r);
             case EventType::reopen: return lifecycle(machine.reopen(), e, r);
             case EventType::buyer_stage: return buyer(std::get<events::BuyerStageChange>(e.body), e, r);
-            default:
+            default: {
+                const bool weakens = weakens_evidence(e);
                 record_fact(facts, e);
-                if (can_weaken(e.type())) recheck(r);
+                if (weakens) recheck(r);
+            }
         }
     }
 
-    Record apply(const Event& e) {
-        Record r;
-        r.event_id = e.id;
-        r.at = e.at;
-        r.type = e.type();
-        r.before = r.after = machine.position();
-        r.buyer_before = r.buyer_after = machine.buyer();
-        r.reason = invalid(e);
-        if (!r.reason.empty()) {
-            r.verdict = Verdict::rejected;
-            return r;
+    // The record is built in place at the end of the history (or in
+    // `rejected` for an event that is not applied) and returned by reference.
+    const Record& apply(const Event& e) {
+        std::string why = invalid(e);
+        if (!why.empty()) {
+            rejected = Record{};
+            start(rejected, e);
+            rejected.verdict = Verdict::rejected;
+            rejected.reason = std::move(why);
+            return rejected;
         }
-        r.verdict = Verdict::accepted;
         now = e.at;
         // Custom checks may throw: keep what we would restore. Built-in checks never do.
         std::optional<Facts> saved_facts;
@@ -157,14 +182,15 @@ struct Opportunity::Impl final : GateOracle {
             saved_facts = facts;
             saved_machine = std::make_unique<Lifecycle>(machine, *this);
         }
-        applying = e.id;
-        struct Done {
-            std::string& s;
-            ~Done() { s.clear(); }
-        } done{applying};
+        Record& r = history.emplace_back();
+        start(r, e);
+        r.verdict = Verdict::accepted;
+        applying = &e.id;
         try {
             dispatch(e, r);
         } catch (...) {
+            applying = nullptr;
+            history.pop_back();
             if (saved_facts) {
                 facts = std::move(*saved_facts);
                 machine.restore(*saved_machine);
@@ -172,12 +198,20 @@ struct Opportunity::Impl final : GateOracle {
             }
             throw;
         }
+        applying = nullptr;
         r.after = machine.position();
         r.buyer_after = machine.buyer();
         opened = true;
         last_at = e.at;
-        history.push_back(r);
         return r;
+    }
+
+    void start(Record& r, const Event& e) const {
+        r.event_id = e.id;
+        r.at = e.at;
+        r.type = e.type();
+        r.before = r.after = machine.position();
+        r.buyer_before = r.buyer_after = machine.buyer();
     }
 
     GateReport report(Gate g) const {
@@ -204,7 +238,7 @@ Opportunity& Opportunity::operator=(Opportunity&& other) noexcept {
 }
 Opportunity::~Opportunity() = default;
 
-Record Opportunity::apply(const Event& event) { return impl_->apply(event); }
+const Record& Opportunity::apply(const Event& event) { return impl_->apply(event); }
 const std::string& Opportunity::id() const { return impl_->id; }
 const Playbook& Opportunity::playbook() const { return *impl_->playbook; }
 std::shared_ptr<const Playbook> Opportunity::playbook_ptr() const { return impl_->playbook; }
@@ -214,7 +248,10 @@ BuyerStage Opportunity::buyer_stage() const { return impl_->machine.buyer(); }
 const Facts& Opportunity::facts() const { return impl_->facts; }
 const std::vector<Record>& Opportunity::history() const { return impl_->history; }
 Timestamp Opportunity::last_at() const { return impl_->last_at; }
-const std::string& Opportunity::applying() const { return impl_->applying; }
+const std::string& Opportunity::applying() const {
+    static const std::string none;
+    return impl_->applying ? *impl_->applying : none;
+}
 
 std::optional<Gate> Opportunity::next_gate() const {
     const Position p = position();

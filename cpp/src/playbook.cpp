@@ -227,13 +227,6 @@ ordered_json Playbook::to_json() const {
     return doc;
 }
 
-bool Playbook::has_custom() const {
-    for (const auto& gate : gates_)
-        for (const auto& q : gate)
-            if (q.kind == RequirementKind::custom) return true;
-    return false;
-}
-
 void Playbook::add_custom(Gate g, std::string code, Bilingual text, Bilingual action, CustomCheck check) {
     const std::string path = "/gates/" + std::string(to_id(g));
     if (code.empty()) throw PlaybookError(path, "a custom requirement needs a code");
@@ -250,6 +243,7 @@ void Playbook::add_custom(Gate g, std::string code, Bilingual text, Bilingual ac
     q.action = std::move(action);
     q.check = std::move(check);
     list.push_back(std::move(q));
+    has_custom_ = true;
 }
 
 }  // namespace pursuit

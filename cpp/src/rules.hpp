@@ -13,8 +13,6 @@ namespace pursuit {
 std::string invalid_reference(const Facts& facts, const Event& event);
 // Records a fact event (and the closing facts of lose / disqualify).
 void record_fact(Facts& facts, const Event& event);
-// Whether the event can weaken the evidence behind a gate (and so needs a re-check).
-bool can_weaken(EventType type);
 
 // gates.cpp
 RequirementStatus evaluate(const Requirement& requirement, RequirementRef ref, const Opportunity& opportunity,

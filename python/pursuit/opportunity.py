@@ -11,7 +11,7 @@ from . import _core
 from .events import Event, utc
 from .options import resolve_lang
 from .playbook import Playbook
-from .vocabulary import BuyerStage, EventType, Gate, Outcome, Step, Verdict
+from .vocabulary import BuyerStage, Criterion, EventType, Gate, Outcome, Step, Verdict
 
 __all__ = ["Opportunity", "Result", "GateReport", "RequirementStatus"]
 
@@ -166,7 +166,9 @@ class Opportunity:
     @property
     def facts(self) -> dict[str, Any]:
         """Everything its events established (contacts, evidence, answers …), as plain data."""
-        return self._core.facts()
+        facts = self._core.facts()
+        facts["answers"] = {c.value: a for c, a in zip(Criterion, facts["answers"]) if a is not None}
+        return facts
 
     def requirements(self, gate: Union[Gate, str, None] = None) -> Optional[GateReport]:
         """What the next gate (or ``gate``) needs, and which parts are met. No side effects."""

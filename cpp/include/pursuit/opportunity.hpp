@@ -75,9 +75,10 @@ public:
     Opportunity& operator=(Opportunity&&) noexcept;
     ~Opportunity();
 
-    // Applies one event and says what it did. Never half-applies: a rejected
-    // event, or an exception from a custom check, leaves the opportunity as it was.
-    Record apply(const Event& event);
+    // Applies one event and says what it did (the record stays valid until the
+    // next apply). Never half-applies: a rejected event, or an exception from a
+    // custom check, leaves the opportunity as it was.
+    const Record& apply(const Event& event);
 
     const std::string& id() const;
     const Playbook& playbook() const;

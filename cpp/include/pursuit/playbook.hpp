@@ -81,13 +81,14 @@ public:
 
     const std::string& name() const { return name_; }
     const std::vector<Requirement>& gate(Gate g) const { return gates_[static_cast<std::size_t>(g)]; }
-    bool has_custom() const;
+    bool has_custom() const { return has_custom_; }
     // Adds a custom requirement (code unique within the gate, texts non-empty).
     void add_custom(Gate g, std::string code, Bilingual text, Bilingual action, CustomCheck check);
 
 private:
     std::string name_ = "custom";
     std::array<std::vector<Requirement>, size<Gate>()> gates_;
+    bool has_custom_ = false;  // asked on every apply: kept, not recomputed
 };
 
 // The gate that leads into `step` (identification has none).

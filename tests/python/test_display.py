@@ -1,0 +1,50 @@
+import pursuit
+from pursuit import Opportunity, Pipeline
+
+from story import Story
+
+HOSTILE = '<script>alert("x")</script>&'
+
+
+def test_opportunity_html_escapes_user_text_and_marks_the_step():
+    s = Story(HOSTILE)
+    opp = Opportunity(HOSTILE)
+    opp.apply_all([s.open(account=HOSTILE, name="<b>deal</b>")] + s.evidence_for("qualification"))
+    html = opp._repr_html_()
+    assert "<script>" not in html and "<b>deal</b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;" in html
+    assert '<span class="step current">Identification</span>' in html
+    assert "Recent history" in html
+
+
+def test_opportunity_html_follows_the_language_setting():
+    s = Story()
+    opp = Opportunity("OPP-1")
+    opp.apply_all(s.to("tracking"))
+    pursuit.options.lang = "zh"
+    try:
+        html = opp._repr_html_()
+    finally:
+        pursuit.options.lang = "en"
+    assert '<span class="step current">跟踪</span>' in html
+    assert "培养在我们不在场时为我们说话的代言人" in html
+
+
+def test_pipeline_html_summarises_by_step_and_buyer_stage():
+    p = Pipeline()
+    p.apply(pursuit.data.sample_events_path())
+    html = p._repr_html_()
+    assert "<b>12</b> opportunities" in html and "By step" in html and "By buyer stage" in html
+    assert "Won" in html and "Evaluation" in html
+    pursuit.options.lang = "zh"
+    try:
+        assert "按购买阶段" in p._repr_html_()
+    finally:
+        pursuit.options.lang = "en"
+
+
+def test_options_validate_the_language():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown language"):
+        pursuit.options.lang = "fr"
