@@ -35,7 +35,7 @@ $(STAMPS)/install: $(STAMPS)/apt $(PY) pyproject.toml CMakeLists.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet scikit-build-core pybind11 cmake ninja
 	$(PY) -m pip install --quiet --no-build-isolation -Cbuild-dir=build/editable \
-	    -Ceditable.rebuild=true -Ceditable.verbose=false -e '.[test,notebooks,plots]'
+	    -Ceditable.rebuild=true -Ceditable.verbose=false -e '.[test,notebooks,plots,bench]'
 	$(PY) -m ipykernel install --sys-prefix --name pursuit --display-name "Python (pursuit)" >/dev/null
 	@touch $@
 
@@ -59,6 +59,7 @@ bench: $(STAMPS)/install
 	$(CMAKE) -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DPURSUIT_TESTS=OFF -DPURSUIT_BENCHMARKS=ON
 	$(CMAKE) --build build/bench -j $(JOBS)
 	build/bench/bench_lifecycle
+	$(PY) benchmarks/bench_python.py
 
 py-test: setup
 	$(PY) -m pytest

@@ -652,47 +652,48 @@ ROWS = [
 
 
 # --- (a) pytransitions: one shared Machine, a model per opportunity (add_model) ---
+TRANSITIONS_ROWS = [
+    dict({"trigger": t, "source": s, "dest": d}, **({"conditions": c} if c else {}), **({"before": b} if b else {}))
+    for s, t, d, c, b in ROWS]
+
+
 def transitions_machine() -> Machine:
-    rows = []
-    for src, trig, dst, cond, before in ROWS:
-        row: dict[str, Any] = {"trigger": trig, "source": src, "dest": dst}
-        if cond:
-            row["conditions"] = cond
-        if before:
-            row["before"] = before
-        rows.append(row)
-    return Machine(model=None, states=STEPS + OUTCOMES, transitions=rows, initial="identification",
+    return Machine(model=None, states=STEPS + OUTCOMES, transitions=TRANSITIONS_ROWS, initial="identification",
                    auto_transitions=False, ignore_invalid_triggers=True)
 
 
-def run_transitions(events: list[dict], machine: Machine, per_model_machine: bool = False) -> dict[str, OppModel]:
+def run_transitions(events: list[dict], machine: Optional[Machine], idiom: str = "shared",
+                    models: Optional[dict[str, OppModel]] = None) -> dict[str, OppModel]:
+    """idiom "shared": one Machine, add_model() when an opportunity opens (the library's documented way to
+    drive many objects); "per-object": a Machine per opportunity; "registered": the models were created and
+    registered beforehand (untimed), so only the events are timed."""
     opps: dict[str, OppModel] = {}
     fires: dict[str, Callable[[str], bool]] = {}
     for e in events:
         oid = e["opportunity"]
         if e["type"] == "open":
-            m = OppModel(oid)
-            if per_model_machine:  # the other idiom: a Machine per object
-                _per_model_machine(m)
+            if idiom == "registered":
+                m = models[oid]
             else:
-                machine.add_model(m)
+                m = OppModel(oid)
+                if idiom == "per-object":
+                    Machine(model=m, states=STEPS + OUTCOMES, transitions=TRANSITIONS_ROWS, initial="identification",
+                            auto_transitions=False, ignore_invalid_triggers=True)
+                else:
+                    machine.add_model(m)
             opps[oid] = m
             fires[oid] = m.trigger  # model.trigger(name) -> True if it moved
         apply_event(opps[oid], fires[oid], e)
     return opps
 
 
-_ROWS_FOR_TRANSITIONS = None
-
-
-def _per_model_machine(m: OppModel) -> None:
-    global _ROWS_FOR_TRANSITIONS
-    if _ROWS_FOR_TRANSITIONS is None:
-        _ROWS_FOR_TRANSITIONS = [
-            dict({"trigger": t, "source": s, "dest": d}, **({"conditions": c} if c else {}), **({"before": b} if b else {}))
-            for s, t, d, c, b in ROWS]
-    Machine(model=m, states=STEPS + OUTCOMES, transitions=_ROWS_FOR_TRANSITIONS, initial="identification",
-            auto_transitions=False, ignore_invalid_triggers=True)
+def registered_models(events: list[dict], machine: Machine) -> dict[str, OppModel]:
+    models = {}
+    for e in events:
+        if e["type"] == "open":
+            m = models[e["opportunity"]] = OppModel(e["opportunity"])
+            machine.add_model(m)
+    return models
 
 
 # --- (b) python-statemachine: a StateMachine per opportunity, facts on its model ---
@@ -782,17 +783,20 @@ def malloc_trim() -> None:
         pass
 
 
-def timed(fn: Callable[[], Any], repeats: int, setup: Optional[Callable[[], Any]] = None) -> tuple[float, Any]:
-    """Best wall time of `repeats` runs of fn(setup()) (setup untimed); returns (seconds, last result)."""
-    best, result = float("inf"), None
+def timed(fn: Callable[..., Any], repeats: int, setup: Optional[Callable[[], Any]] = None) -> tuple[float, float, Any]:
+    """Best wall time (perf_counter) of `repeats` runs of fn(setup()) (setup untimed), the process CPU time
+    of that run (both threads' with threads=2), and the last result."""
+    best, cpu, result = float("inf"), 0.0, None
     for _ in range(repeats):
         arg = setup() if setup else None
         gc.collect()
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         result = fn(arg) if setup else fn()
-        best = min(best, time.perf_counter() - t0)
+        t1, c1 = time.perf_counter(), time.process_time()
+        if t1 - t0 < best:
+            best, cpu = t1 - t0, c1 - c0
         del arg
-    return best, result
+    return best, cpu, result
 
 
 def events_frame(events: list[dict]) -> pd.DataFrame:
@@ -839,8 +843,8 @@ def cpu_model() -> str:
 # --------------------------------------------------------------------------
 # 4. memory (in a fresh subprocess)
 # --------------------------------------------------------------------------
-def _memory_child(kind: str, path: str) -> dict:
-    """Runs in a fresh interpreter: RSS growth for building every opportunity of the JSONL file."""
+def _memory_child(kind: str, path: str, limit: int) -> dict:
+    """Runs in a fresh interpreter: RSS growth for building the opportunities of the JSONL file."""
     if kind == "pursuit":
         p = pursuit.Pipeline()
         gc.collect(); malloc_trim()
@@ -853,6 +857,7 @@ def _memory_child(kind: str, path: str) -> dict:
         rss2 = rss_bytes()
         return {"n": len(p), "with_outcomes": rss1 - rss0, "opportunities": rss2 - rss0}
     # Python models: stream the file one event at a time so that the models own what they keep
+    # (the strings they hold are theirs, as pursuit's are); only the first `limit` opportunities.
     machine = transitions_machine() if kind.startswith("transitions") else None
     opps: dict[str, OppModel] = {}
     fires: dict = {}
@@ -866,15 +871,16 @@ def _memory_child(kind: str, path: str) -> dict:
         for line in fh:
             e = json.loads(line)
             oid = e["opportunity"]
-            if e["type"] == "open":
+            if e["type"] == "open" and len(opps) < limit:
                 m = opps[oid] = OppModel(oid)
-                if kind.startswith("transitions"):
+                if machine is not None:
                     machine.add_model(m)
                     fires[oid] = m.trigger
                 else:
                     sm = OppStateMachine(model=m)
                     fires[oid] = lambda t, sm=sm, m=m: (lambda b: (sm.send(t), m.state != b)[1])(m.state)
-            apply_event(opps[oid], fires[oid], e)
+            if oid in opps:
+                apply_event(opps[oid], fires[oid], e)
             del e, line
     gc.collect(); malloc_trim()
     out = {"n": len(opps), "opportunities": rss_bytes() - rss0}
@@ -884,36 +890,46 @@ def _memory_child(kind: str, path: str) -> dict:
     return out
 
 
-def measure_memory(kind: str, path: str) -> dict:
-    r = subprocess.run([sys.executable, os.path.abspath(__file__), "--_memory", kind, "--_jsonl", path],
-                       capture_output=True, text=True, check=True)
+def measure_memory(kind: str, path: str, limit: int) -> dict:
+    r = subprocess.run([sys.executable, os.path.abspath(__file__), "--_memory", kind, "--_jsonl", path,
+                        "--_limit", str(limit)], capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"memory subprocess ({kind}) failed:\n{r.stderr}")
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 # --------------------------------------------------------------------------
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--opportunities", type=int, default=20_000)
+    ap.add_argument("--opportunities", type=int, default=10_000, help="N (default 10,000: about 100 s in all)")
     ap.add_argument("--seed", type=int, default=20260302)
     ap.add_argument("--repeats", type=int, default=3, help="best of R for the fast (batch) paths")
-    ap.add_argument("--jsonl", default="/tmp/pursuit-bench-events.jsonl")
+    ap.add_argument("--jsonl", default="/tmp/pursuit-bench-events.jsonl", help="the events file written for (g)")
+    ap.add_argument("--machine-per-object", action="store_true",
+                    help="also time pytransitions with a Machine per opportunity (slower than a shared one)")
+    ap.add_argument("--memory-limit", type=int, default=3000,
+                    help="opportunities replayed for the Python libraries' memory figures (default 3,000)")
     ap.add_argument("--_memory", help=argparse.SUPPRESS)
     ap.add_argument("--_jsonl", help=argparse.SUPPRESS)
+    ap.add_argument("--_limit", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._memory:
-        print(json.dumps(_memory_child(args._memory, args._jsonl)))
+        print(json.dumps(_memory_child(args._memory, args._jsonl, args._limit)))
         return
 
+    started = time.perf_counter()
     n = args.opportunities
-    print(f"machine: {os.cpu_count()} CPUs ({cpu_model()}), Linux {platform.release()}, Python {platform.python_version()}")
+    print(f"machine: nproc {os.cpu_count()}, CPU {cpu_model()!r}, Linux {platform.release()}, "
+          f"Python {platform.python_version()}; load average at start {os.getloadavg()[0]:.2f}")
     print(f"versions: pursuit {pursuit.__version__}, transitions {transitions.__version__}, "
           f"python-statemachine {statemachine.__version__}, pandas {pd.__version__}")
 
     # ---- 1. the stream ----
     t0 = time.perf_counter()
     events = generate(n, args.seed)
+    ne = len(events)
     mix = collections.Counter(e["type"] for e in events)
-    print(f"\n[1] stream: {len(events):,} events for {n:,} opportunities ({len(events) / n:.1f} per opportunity), "
+    print(f"\n[1] stream: {ne:,} events for {n:,} opportunities ({ne / n:.1f} per opportunity), "
           f"seed {args.seed}, generated in {time.perf_counter() - t0:.1f} s")
     print("    types: " + ", ".join(f"{t} {c:,}" for t, c in mix.most_common()))
 
@@ -926,94 +942,110 @@ def main() -> None:
     if rejected:
         bad = outcomes[outcomes["verdict"] == "rejected"].head(5)
         sys.exit(f"pursuit rejected {rejected} events; first reasons:\n{bad[['event_id', 'reason']].to_string()}")
-    print("    rejected: 0 (every event is valid for pursuit)")
+    print("    rejected: 0 (pursuit accepts every event of the stream as valid)")
     pursuit_where = positions_of_pipeline(check)
     pursuit_verdicts = collections.Counter({str(v): int(c) for v, c in verdicts.items() if c})
+    del check, outcomes
 
-    # ---- 2 + 3a/3b: the Python libraries (run once each: slow) ----
+    # ---- 3a/3b/3c: the slow paths, one run each ----
     machine = transitions_machine()
-    t_tr, tr_opps = timed(lambda: run_transitions(events, machine), 1)
-    t_sm, sm_opps = timed(lambda: run_statemachine(events), 1)
-    t_tr2, _ = timed(lambda: run_transitions(events, None, per_model_machine=True), 1)
-
-    # ---- 3c: pursuit per object (once: slow) ----
-    t_obj, (objs, obj_verdicts) = timed(lambda: run_pursuit_objects(events), 1)
+    t_tr, c_tr, tr_opps = timed(lambda: run_transitions(events, machine), 1)
+    machine2 = transitions_machine()
+    models = registered_models(events, machine2)  # untimed
+    t_trr, c_trr, _ = timed(lambda: run_transitions(events, machine2, "registered", models), 1)
+    del models, machine2
+    t_tro = c_tro = None
+    if args.machine_per_object:
+        t_tro, c_tro, _ = timed(lambda: run_transitions(events, None, "per-object"), 1)
+    t_sm, c_sm, sm_opps = timed(lambda: run_statemachine(events), 1)
+    t_obj, c_obj, (objs, obj_verdicts) = timed(lambda: run_pursuit_objects(events), 1)
     del objs
-    gc.collect()
 
     # ---- 2. faithfulness ----
     tr_where, sm_where = positions_of_models(tr_opps), positions_of_models(sm_opps)
-    order = STEPS + OUTCOMES
     dist = {name: collections.Counter(w.values()) for name, w in
             (("pursuit", pursuit_where), ("transitions", tr_where), ("statemachine", sm_where))}
-    print("\n[2] final positions (step, or outcome if closed), pursuit vs the Python state-machine versions")
+    print("\n[2] final positions (the step, or the outcome if closed): pursuit vs the Python versions")
     print(f"    {'position':<16}{'pursuit':>10}{'transitions':>13}{'statemachine':>14}")
-    for k in order:
+    for k in STEPS + OUTCOMES:
         print(f"    {k:<16}{dist['pursuit'][k]:>10,}{dist['transitions'][k]:>13,}{dist['statemachine'][k]:>14,}")
     same_tr = sum(pursuit_where[o] == tr_where.get(o) for o in pursuit_where)
     same_sm = sum(pursuit_where[o] == sm_where.get(o) for o in pursuit_where)
-    print(f"    same final position as pursuit: transitions {same_tr:,}/{n:,}, statemachine {same_sm:,}/{n:,}")
-    vt = verdicts_of_models(tr_opps)
-    vs = verdicts_of_models(sm_opps)
-    print(f"    {'verdict':<16}{'pursuit':>10}{'transitions':>13}{'statemachine':>14}{'pursuit/obj':>13}")
+    print(f"    opportunities in the same final position as in pursuit: transitions {same_tr:,}/{n:,}, "
+          f"python-statemachine {same_sm:,}/{n:,}")
+    vt, vs = verdicts_of_models(tr_opps), verdicts_of_models(sm_opps)
+    print(f"    {'verdict':<16}{'pursuit':>10}{'transitions':>13}{'statemachine':>14}{'pursuit (c)':>13}")
     for k in ("accepted", "refused", "fell_back", "not_applicable", "rejected"):
         print(f"    {k:<16}{pursuit_verdicts[k]:>10,}{vt[k]:>13,}{vs[k]:>14,}{obj_verdicts[k]:>13,}")
-    del tr_opps, sm_opps, check, outcomes
+    del tr_opps, sm_opps
     gc.collect()
 
-    # ---- 3d-h: pursuit batch paths (best of R) ----
+    # ---- 3d-h: pursuit batch paths, best of R; a fresh Pipeline each run (made untimed) ----
     repeats = args.repeats
-    t_list, s_list = timed(lambda p: p.apply(events), repeats, setup=pursuit.Pipeline)
-    df = events_frame(events)  # building the frame is not timed
-    t_df, s_df = timed(lambda p: p.apply(df), repeats, setup=pursuit.Pipeline)
+    t_list, c_list, s_list = timed(lambda p: p.apply(events), repeats, setup=pursuit.Pipeline)
+    df = events_frame(events)  # not timed
+    t_df, c_df, s_df = timed(lambda p: p.apply(df), repeats, setup=pursuit.Pipeline)
     del df
     parsed = [pursuit.Event(d) for d in events]  # not timed
-    t_ev, s_ev = timed(lambda p: p.apply(parsed), repeats, setup=pursuit.Pipeline)
-    t_ev2, s_ev2 = timed(lambda p: p.apply(parsed, threads=2), repeats, setup=pursuit.Pipeline)
+    t_ev, c_ev, s_ev = timed(lambda p: p.apply(parsed), repeats, setup=pursuit.Pipeline)
+    t_ev2, c_ev2, s_ev2 = timed(lambda p: p.apply(parsed, threads=2), repeats, setup=pursuit.Pipeline)
     del parsed
     with open(args.jsonl, "w", encoding="utf-8") as fh:  # written once, not timed
         for e in events:
             fh.write(json.dumps(e, ensure_ascii=False, separators=(",", ":")))
             fh.write("\n")
-    t_file, s_file = timed(lambda p: p.apply(args.jsonl), repeats, setup=pursuit.Pipeline)
-    for name, s in (("list", s_list), ("DataFrame", s_df), ("Events", s_ev), ("Events/2 threads", s_ev2),
-                    ("JSONL", s_file)):
-        assert s.applied == len(events) and not s.errors, (name, s)
-        assert {v.value: c for v, c in s.verdicts.items() if c} == dict(pursuit_verdicts), (name, s)
+    t_file, c_file, s_file = timed(lambda p: p.apply(args.jsonl), repeats, setup=pursuit.Pipeline)
+    for name, s in (("list", s_list), ("DataFrame", s_df), ("Events", s_ev), ("Events, 2 threads", s_ev2),
+                    ("JSONL", s_file)):  # every path did the same thing
+        assert not s.errors and {v.value: c for v, c in s.verdicts.items() if c} == dict(pursuit_verdicts), (name, s)
 
-    ne = len(events)
     rows = [
-        ("(a) pytransitions (shared Machine, add_model)", t_tr, False),
-        ("(a') pytransitions (a Machine per opportunity)", t_tr2, False),
-        ("(b) python-statemachine", t_sm, False),
-        ("(c) pursuit per object: Opportunity.apply(dict)", t_obj, True),
-        ("(d) pursuit batch: Pipeline.apply(list of dicts)", t_list, True),
-        ("(e) pursuit batch: Pipeline.apply(DataFrame)", t_df, True),
-        ("(f) pursuit batch: Pipeline.apply(list of Event)", t_ev, True),
-        ("(g) pursuit batch: Pipeline.apply(JSONL path)", t_file, True),
-        ("(h) pursuit batch: list of Event, threads=2", t_ev2, True),
+        ("(a) pytransitions: shared Machine, add_model at open", t_tr, c_tr, False),
+        ("(a2) pytransitions: models registered beforehand", t_trr, c_trr, False),
     ]
-    base = min(t_tr, t_tr2)  # the faster pytransitions idiom is the baseline
-    print(f"\n[3] throughput on the same {ne:,} events (batch paths: best of {repeats}; others: one run)")
-    print(f"    {'path':<52}{'seconds':>9}{'events/s':>14}{'x pytransitions':>17}")
-    for name, t, is_pursuit in rows:
-        ratio = f"{base / t:>16.1f}x" if is_pursuit or t != base else f"{'(baseline)':>17}"
-        print(f"    {name:<52}{t:>9.3f}{ne / t:>14,.0f}{ratio}")
-    print(f"    pytransitions baseline = the faster of (a) and (a'): {ne / base:,.0f} events/s")
+    if t_tro is not None:
+        rows.append(("(a3) pytransitions: a Machine per opportunity", t_tro, c_tro, False))
+    rows += [
+        ("(b) python-statemachine: a StateMachine per opp.", t_sm, c_sm, False),
+        ("(c) pursuit per object: Opportunity(id).apply(dict)", t_obj, c_obj, True),
+        ("(d) pursuit batch: Pipeline().apply(list of dicts)", t_list, c_list, True),
+        ("(e) pursuit batch: Pipeline().apply(DataFrame)", t_df, c_df, True),
+        ("(f) pursuit batch: Pipeline().apply(list of Event)", t_ev, c_ev, True),
+        ("(g) pursuit batch: Pipeline().apply(JSONL path)", t_file, c_file, True),
+        ("(h) pursuit batch: list of Event, threads=2", t_ev2, c_ev2, True),
+    ]
+    base = min(t_tr, t_trr)  # the more favourable pytransitions figure is the baseline
+    print(f"\n[3] throughput on the same {ne:,} events (wall time, perf_counter; batch paths best of {repeats}, "
+          f"the others one run)")
+    print(f"    {'path':<53}{'wall s':>8}{'CPU s':>8}{'events/s':>13}{'vs pytransitions':>18}")
+    for name, t, c, is_pursuit in rows:
+        ratio = f"{base / t:>17.1f}x" if (is_pursuit or t != base) else f"{'(baseline)':>18}"
+        print(f"    {name:<53}{t:>8.3f}{c:>8.3f}{ne / t:>13,.0f}{ratio}")
+    print(f"    baseline: the faster of (a) and (a2) = {ne / base:,.0f} events/s. Targets: batch >= 300x "
+          f"pytransitions ({300 * ne / base:,.0f} events/s) and >= 5,000,000 events/s.")
+    best_batch = max(ne / t for t in (t_list, t_df, t_ev, t_file, t_ev2))
+    print(f"    best pursuit batch path: {best_batch:,.0f} events/s = {best_batch * base / ne:.1f}x pytransitions, "
+          f"{best_batch / 5e6:.0%} of 5 M events/s")
 
     # ---- 4. memory ----
-    print("\n[4] memory per opportunity (RSS growth in a fresh subprocess, after gc and malloc_trim, / N)")
-    mp = measure_memory("pursuit", args.jsonl)
-    mt = measure_memory("transitions", args.jsonl)
-    mtt = measure_memory("transitions+tracemalloc", args.jsonl)
-    ms = measure_memory("statemachine", args.jsonl)
-    print(f"    pursuit Pipeline, opportunities with their history: {mp['opportunities'] / mp['n']:>9,.0f} B/opportunity")
-    print(f"    pursuit Pipeline, plus the batch's per-event outcomes: {mp['with_outcomes'] / mp['n']:>6,.0f} B/opportunity")
-    print(f"    pytransitions models (shared Machine):                {mt['opportunities'] / mt['n']:>6,.0f} B/opportunity"
-          f"  (tracemalloc: {mtt['traced'] / mtt['n']:,.0f})")
-    print(f"    python-statemachine models:                           {ms['opportunities'] / ms['n']:>6,.0f} B/opportunity")
-    print(f"    (N = {mp['n']:,}; ~{ne / n:.0f} events each; events file {args.jsonl}, "
+    lim = min(args.memory_limit, n)
+    print(f"\n[4] memory per opportunity: RSS growth in a fresh subprocess (after gc and malloc_trim) / N")
+    mp = measure_memory("pursuit", args.jsonl, n)
+    mt = measure_memory("transitions", args.jsonl, lim)
+    mtt = measure_memory("transitions+tracemalloc", args.jsonl, lim)
+    ms = measure_memory("statemachine", args.jsonl, lim)
+    print(f"    pursuit Pipeline, N={mp['n']:,} (apply(JSONL path)):")
+    print(f"      opportunities with facts and history       {mp['opportunities'] / mp['n']:>9,.0f} B/opportunity")
+    print(f"      ... plus the batch's per-event outcomes    {mp['with_outcomes'] / mp['n']:>9,.0f} B/opportunity")
+    print(f"    pytransitions models, shared Machine, N={mt['n']:,}:")
+    print(f"      RSS                                        {mt['opportunities'] / mt['n']:>9,.0f} B/opportunity")
+    print(f"      tracemalloc (Python heap)                  {mtt['traced'] / mtt['n']:>9,.0f} B/opportunity")
+    print(f"    python-statemachine models, N={ms['n']:,}:")
+    print(f"      RSS                                        {ms['opportunities'] / ms['n']:>9,.0f} B/opportunity")
+    print(f"    (about {ne / n:.0f} events per opportunity; events file {args.jsonl}, "
           f"{os.path.getsize(args.jsonl) / 1e6:.0f} MB)")
+    print(f"\ntotal {time.perf_counter() - started:.0f} s; load average at end {os.getloadavg()[0]:.2f} "
+          f"(on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

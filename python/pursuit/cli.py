@@ -8,7 +8,8 @@ from typing import Sequence
 
 from . import data
 from .events import read_jsonl
-from .summary import summarize
+from .pipeline import Pipeline
+from .summary import standing, summarize
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -38,6 +39,9 @@ def _demo(args: argparse.Namespace) -> int:
     opportunities = len({e.opportunity for e in result})
     print(f"pursuit demo: the bundled sample, {len(result)} valid events on {opportunities} opportunities\n")
     print(summarize(result, lang=args.lang))
+    pipeline = Pipeline()
+    pipeline.apply(result.events)
+    print(f"\n{standing(pipeline, args.lang)}")
     return EXIT_OK
 
 

@@ -9,9 +9,9 @@ import pandas as pd
 
 from ._table import render
 from .events import Event
-from .vocabulary import EventType
+from .vocabulary import BuyerStage, EventType, Gate, Outcome, Step
 
-__all__ = ["EventSummary", "summarize"]
+__all__ = ["EventSummary", "summarize", "standing"]
 
 
 @dataclass
@@ -69,3 +69,34 @@ def summarize(events: Iterable[Event], lang: str = "en") -> EventSummary:
         }
     )
     return EventSummary(by_type, by_opp, lang)
+
+
+def standing(pipeline, lang: str = "en") -> str:
+    """Where each opportunity stands after its events: step or outcome, the buyer's stage, what blocks it."""
+    snap = pipeline.snapshot()
+    zh = lang == "zh"
+
+    def where(row) -> str:
+        if isinstance(row.outcome, str):
+            return f"{Outcome(row.outcome).label(lang)} ({Step(row.step).label(lang)})"
+        return Step(row.step).label(lang)
+
+    def blocked(row) -> str:
+        if isinstance(row.outcome, str):
+            return ""
+        opp = pipeline[row.opportunity]
+        report = opp.requirements()
+        if report.open:
+            return "可推进" if zh else "can advance"
+        return "; ".join(i.text[lang] for i in report.unmet)
+
+    table = pd.DataFrame({
+        "opportunity": snap["opportunity"],
+        "where": [where(r) for r in snap.itertuples()],
+        "buyer": [BuyerStage(b).label(lang) for b in snap["buyer_stage"]],
+        "days": snap["days_in_step"].round().astype(int),
+        "next gate needs": [blocked(r) for r in snap.itertuples()],
+    }).sort_values("opportunity")
+    headers = {"opportunity": "机会", "where": "所处位置", "buyer": "客户阶段", "days": "天数", "next gate needs": "下一关口还需要"} if zh else {}
+    title = "各机会现状" if zh else "Where each opportunity stands"
+    return f"{title}\n{render(table, headers)}"

@@ -45,11 +45,14 @@ def test_usage_errors_exit_2(capsys):
     assert info.value.code == 2
 
 
-@pytest.mark.parametrize("lang, heading, label", [("en", "Events by type", "Evidence"), ("zh", "各类事件", "进展证据")])
-def test_demo_summarises_the_sample(capsys, lang, heading, label):
+@pytest.mark.parametrize("lang, heading, label, standing, blocked", [
+    ("en", "Events by type", "Evidence", "Where each opportunity stands", "Someone will argue for us (an advocate)"),
+    ("zh", "各类事件", "进展证据", "各机会现状", "有人愿意为我们说话（代言人）"),
+])
+def test_demo_summarises_the_sample(capsys, lang, heading, label, standing, blocked):
     assert main(["demo", "--lang", lang]) == 0
     out = capsys.readouterr().out
-    assert heading in out and label in out
+    assert heading in out and label in out and standing in out and blocked in out
     assert "OPP-001" in out and "12 opportunities" in out or "on 12 opportunities" in out
 
 
