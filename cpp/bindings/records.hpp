@@ -12,6 +12,11 @@ pybind11::dict record_dict(const Opportunity* opp, const Record& r);
 pybind11::dict report_dict(const Opportunity& opp, const GateReport& report);
 pybind11::dict requirement_dict(const Requirement& q);
 
+// Python passes None for "the default playbook".
+inline std::shared_ptr<const Playbook> or_default(const std::shared_ptr<Playbook>& p) {
+    return p ? std::shared_ptr<const Playbook>(p) : Playbook::default_playbook();
+}
+
 template <class E>
 pybind11::object id_or_none(const std::optional<E>& v) {
     if (!v) return pybind11::none();

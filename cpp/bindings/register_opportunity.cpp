@@ -53,10 +53,6 @@ py::dict report_dict(const Opportunity& opp, const GateReport& report) {
 
 namespace {
 
-std::shared_ptr<const Playbook> or_default(const std::shared_ptr<Playbook>& p) {
-    return p ? std::shared_ptr<const Playbook>(p) : Playbook::default_playbook();
-}
-
 Gate gate_from(const std::string& id) {
     const auto g = parse_id<Gate>(id);
     if (!g) throw py::value_error("unknown gate '" + id + "'; expected one of " + expected_ids<Gate>());

@@ -212,10 +212,6 @@ py::dict outcomes(const PyPipeline& self) {
     return d;
 }
 
-std::shared_ptr<const Playbook> or_default(const std::shared_ptr<Playbook>& p) {
-    return p ? std::shared_ptr<const Playbook>(p) : Playbook::default_playbook();
-}
-
 }  // namespace
 
 void register_pipeline(py::module_& m) {
