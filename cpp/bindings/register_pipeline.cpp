@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <cmath>
 #include <sstream>
 
@@ -35,19 +36,14 @@ void add(Parsed& p, std::vector<Event> events) {
 
 py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned threads) {
     if (!collect && !parsed.errors.empty()) throw parsed.errors.front();
-    std::vector<Event> batch;  // Pipeline::apply takes events by value-span; copy pointers' targets once
+    std::array<std::size_t, size<Verdict>()> tally{};
     {
         py::gil_scoped_release release;
-        batch.reserve(parsed.events.size());
-        for (const Event* e : parsed.events) batch.push_back(*e);
-        self.records = self.pipeline.apply(batch, threads);
+        self.records = self.pipeline.apply(parsed.events, threads);
+        for (const auto& r : self.records) ++tally[static_cast<std::size_t>(r.record.verdict)];
     }
     py::dict counts;
-    for (std::size_t v = 0; v < size<Verdict>(); ++v) counts[id_str(static_cast<Verdict>(v))] = 0;
-    for (const auto& r : self.records) {
-        auto key = id_str(r.record.verdict);
-        counts[key] = counts[key].cast<std::size_t>() + 1;
-    }
+    for (std::size_t v = 0; v < tally.size(); ++v) counts[id_str(static_cast<Verdict>(v))] = tally[v];
     py::list errors;
     for (const auto& err : parsed.errors) errors.append(event_error(err));
     py::dict out;
@@ -108,7 +104,10 @@ Parsed parse_columns(const py::dict& columns, std::size_t rows) {
                 } else if (kind == 'f') {
                     const double d = arr.itemsize() == 8 ? *reinterpret_cast<const double*>(cell)
                                                          : *reinterpret_cast<const float*>(cell);
-                    if (!std::isnan(d)) j[key] = d;
+                    // pandas stores whole numbers with gaps as floats: give them back as integers
+                    if (std::isnan(d)) continue;
+                    if (d == std::floor(d) && std::fabs(d) < 9.0e15) j[key] = static_cast<std::int64_t>(d);
+                    else j[key] = d;
                 } else if (kind == 'i' && arr.itemsize() == 8) {
                     j[key] = *reinterpret_cast<const std::int64_t*>(cell);
                 } else if (kind == 'b') {

@@ -52,17 +52,24 @@ struct Item {
 
 }  // namespace
 
-std::vector<BatchRecord> Pipeline::apply(const std::vector<Event>& batch, unsigned threads) {
+std::vector<BatchRecord> Pipeline::apply(const std::vector<Event>& events, unsigned threads) {
+    std::vector<const Event*> batch;
+    batch.reserve(events.size());
+    for (const auto& e : events) batch.push_back(&e);
+    return apply(batch, threads);
+}
+
+std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch, unsigned threads) {
     std::vector<BatchRecord> out(batch.size());
-    for (const auto& e : batch)  // opportunities opened in this batch exist before anything applies
-        if (e.type() == EventType::open && !index_.count(e.opportunity)) adopt(Opportunity(e.opportunity, playbook_));
+    for (const Event* e : batch)  // opportunities opened in this batch exist before anything applies
+        if (e->type() == EventType::open && !index_.count(e->opportunity)) adopt(Opportunity(e->opportunity, playbook_));
 
     std::vector<Item> items;
     items.reserve(batch.size());
     std::unordered_set<std::string_view> ids;
     ids.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
-        const Event& e = batch[i];
+        const Event& e = *batch[i];
         const auto it = index_.find(e.opportunity);
         if (it == index_.end())
             out[i].record = rejected(e, "unknown opportunity " + quote(e.opportunity) + ": its first event must be 'open'");
@@ -87,7 +94,7 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<Event>& batch, unsign
         for (std::size_t k = from; k < to; ++k) {
             const Item& item = items[k];
             out[item.position] = {static_cast<std::int64_t>(item.opportunity),
-                                  opportunities_[item.opportunity].apply(batch[item.position])};
+                                  opportunities_[item.opportunity].apply(*batch[item.position])};
         }
     };
     if (n == 1) {

@@ -49,10 +49,12 @@ def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
             out[str(name)] = col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
         elif pd.api.types.is_datetime64_dtype(col.dtype):
             raise ValueError(f"column {name!r} holds times without a time zone; localize it (e.g. .dt.tz_localize('UTC'))")
-        elif col.dtype.kind in "fiub" and col.dtype.kind != "u":
+        elif isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iuf":
+            out[str(name)] = col.to_numpy(dtype="float64", na_value=np.nan)  # nullable Int64 and friends
+        elif isinstance(col.dtype, np.dtype) and col.dtype.kind in "fib":
             out[str(name)] = col.to_numpy()
         else:
-            out[str(name)] = col.to_numpy(dtype=object)
+            out[str(name)] = col.to_numpy(dtype=object, na_value=None)
     return out
 
 

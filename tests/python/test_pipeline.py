@@ -166,3 +166,17 @@ def test_the_sample():
     assert snap.loc["OPP-004", "fell_back"] == 1
     assert snap.loc["OPP-005", "late_entry"] and snap.loc["OPP-005", "criteria_misaligned"]
     assert snap.loc["OPP-006", "outcome"] == "disqualified"
+
+
+def test_dataframe_columns_with_gaps_and_nullable_types():
+    s = Story()
+    events = s.to("qualification") + [s.make("interaction", channel="call", direction="inbound", volume=3)]
+    frame = pd.DataFrame(events)  # volume becomes float64 with NaN gaps
+    assert frame["volume"].dtype == "float64"
+    p = Pipeline()
+    assert p.apply(frame).verdicts[Verdict.ACCEPTED] == len(events)
+    assert p["OPP-1"].facts["interactions"][0]["volume"] == 3
+    nullable = pd.DataFrame(events).astype({"volume": "Int64"})
+    q = Pipeline()
+    q.apply(nullable)
+    assert q["OPP-1"].state() == p["OPP-1"].state()

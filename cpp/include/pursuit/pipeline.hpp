@@ -40,6 +40,8 @@ public:
     // result. An event naming an opportunity that is neither known nor opened
     // in this batch, or repeating an id of this batch, is rejected.
     std::vector<BatchRecord> apply(const std::vector<Event>& batch, unsigned threads = 1);
+    // The same over events held elsewhere (no copies).
+    std::vector<BatchRecord> apply(const std::vector<const Event*>& batch, unsigned threads = 1);
 
     std::size_t size() const { return opportunities_.size(); }
     const Opportunity& at(std::size_t i) const { return opportunities_.at(i); }
