@@ -113,11 +113,20 @@ struct Opportunity::Impl final : GateOracle {
     // Falls back while the current step's gates are broken.
     void recheck(Record& r) {
         if (!machine.position().active() || machine.position().step == Step::identification) return;
+        const Step from = machine.position().step;
         if (!machine.fall_back()) return;
         r.unmet = unmet;  // what broke at the step we were in
         while (machine.fall_back()) {
         }
         r.verdict = Verdict::fell_back;
+        r.reason = "fell back from " + std::string(to_id(from)) + " to " + std::string(to_id(machine.position().step)) +
+                   ": no longer met: " + codes(r.unmet);
+    }
+
+    std::string codes(const std::vector<RequirementRef>& refs) const {
+        std::string out;
+        for (const auto& ref : refs) out += (out.empty() ? "" : ", ") + playbook->gate(ref.gate)[ref.index].code;
+        return out;
     }
 
     void lifecycle(Move move, const Event& e, Record& r) {
@@ -126,6 +135,7 @@ struct Opportunity::Impl final : GateOracle {
         } else if (move == Move::refused) {
             r.verdict = Verdict::refused;
             r.unmet = unmet;
+            r.reason = "the gate to " + std::string(to_id(r.unmet.front().gate)) + " is not met: " + codes(r.unmet);
         } else {
             r.verdict = Verdict::not_applicable;
             r.reason = not_applicable_reason(e.type());

@@ -9,7 +9,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from .options import options
-from .vocabulary import BuyerStage, Gate, Step, Verdict
+from .vocabulary import BuyerStage, EventType, Step, Verdict
 
 if TYPE_CHECKING:
     from .opportunity import Opportunity
@@ -90,8 +90,9 @@ def opportunity_html(opp: "Opportunity") -> str:
     history = opp.history.tail(5)
     if len(history):
         rows = "".join(
-            f"<tr><td>{escape(str(r.at)[:16])}</td><td>{escape(r.event_id)}</td><td>{escape(r.type)}</td>"
-            f"<td>{escape(Verdict(r.verdict).label(lang))}</td><td>{escape(', '.join(r.unmet))}</td></tr>"
+            f"<tr><td>{escape(r.at.strftime('%Y-%m-%d %H:%M'))} UTC</td><td>{escape(r.event_id)}</td>"
+            f"<td>{escape(EventType(r.type).label(lang))}</td><td>{escape(Verdict(r.verdict).label(lang))}</td>"
+            f"<td>{escape(', '.join(r.unmet))}</td></tr>"
             for r in history.itertuples())
         parts.append(f"<p>{escape(w['recent'])}</p><table><tr><th>{escape(w['at'])}</th><th>id</th>"
                      f"<th>{escape(w['event'])}</th><th>{escape(w['verdict'])}</th><th>{escape(w['missing'])}</th></tr>"

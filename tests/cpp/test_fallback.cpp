@@ -74,6 +74,7 @@ TEST_CASE("a key person leaving verification falls back several steps at once", 
     CHECK(r.after.step == Step::qualification);  // the latest step whose gates all hold
     // what broke, gate by gate up to the step we were in
     CHECK(codes(opp, r.unmet) == Codes{"key_person_access", "key_person_mapped"});
+    CHECK(r.reason == "fell back from verification to qualification: no longer met: key_person_access, key_person_mapped");
     // the evidence the key person carried went with them
     CHECK(opp.facts().valid_evidence(EvidenceKind::key_person_access) == 0);
     CHECK(opp.facts().evidence.front().revoked_by == r.event_id);

@@ -14,6 +14,7 @@ TEST_CASE("scenario: a warning signal becomes a qualified opportunity", "[scenar
     // A signal alone is not an opportunity: nobody at the account yet.
     Record r = opp.apply(s.advance());
     CHECK(codes(opp, r.unmet) == Codes{"account_contact"});
+    CHECK(r.reason == "the gate to qualification is not met: account_contact");
     apply_all(opp, {s.contact("c-1", {Role::stakeholder}), s.advance()});
     CHECK(opp.step() == Step::qualification);
     // Worth pursuing? Money and time secured, people in place, a clear advantage.
