@@ -542,7 +542,7 @@ void BM_Pipeline_Apply(benchmark::State& state) {
         auto records = pipeline->apply(s.events);
         benchmark::DoNotOptimize(records.data());
         state.PauseTiming();
-        records = {};
+        std::vector<BatchRecord>().swap(records);
         pipeline.reset();
         state.ResumeTiming();
     }

@@ -40,7 +40,7 @@ py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned t
     {
         py::gil_scoped_release release;
         self.records = self.pipeline.apply(parsed.events, threads);
-        for (const auto& r : self.records) ++tally[static_cast<std::size_t>(r.record.verdict)];
+        for (const auto& entry : self.records) ++tally[static_cast<std::size_t>(self.pipeline.record(entry).verdict)];
     }
     py::dict counts;
     for (std::size_t v = 0; v < tally.size(); ++v) counts[id_str(static_cast<Verdict>(v))] = tally[v];
@@ -172,7 +172,7 @@ py::dict outcomes(const PyPipeline& self) {
     std::vector<std::uint8_t> late, backward;
     py::list event_id, opportunity, unmet, reason;
     for (const auto& br : rs) {
-        const Record& r = br.record;
+        const Record& r = self.pipeline.record(br);
         event_id.append(r.event_id);
         opportunity.append(br.opportunity >= 0 ? py::object(py::str(self.pipeline.at(static_cast<std::size_t>(br.opportunity)).id()))
                                                : py::none());

@@ -31,13 +31,13 @@ std::size_t Pipeline::adopt(Opportunity opportunity) {
 
 namespace {
 
-Record rejected(const Event& e, std::string reason) {
-    Record r;
-    r.event_id = e.id;
-    r.at = e.at;
-    r.type = e.type();
-    r.verdict = Verdict::rejected;
-    r.reason = std::move(reason);
+std::unique_ptr<Record> rejected(const Event& e, std::string reason) {
+    auto r = std::make_unique<Record>();
+    r->event_id = e.id;
+    r->at = e.at;
+    r->type = e.type();
+    r->verdict = Verdict::rejected;
+    r->reason = std::move(reason);
     return r;
 }
 
@@ -71,11 +71,12 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const Event& e = *batch[i];
         const auto it = index_.find(e.opportunity);
-        if (it == index_.end())
-            out[i].record = rejected(e, "unknown opportunity " + quote(e.opportunity) + ": its first event must be 'open'");
-        else if (!ids.insert(e.id).second)
-            out[i] = {static_cast<std::int64_t>(it->second), rejected(e, "duplicate event id " + quote(e.id) + " in this batch")};
-        else
+        if (it == index_.end()) {
+            out[i].rejected = rejected(e, "unknown opportunity " + quote(e.opportunity) + ": its first event must be 'open'");
+        } else if (!ids.insert(e.id).second) {
+            out[i].opportunity = static_cast<std::int64_t>(it->second);
+            out[i].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
+        } else
             items.push_back({it->second, e.at, i});
     }
     std::sort(items.begin(), items.end());
@@ -93,8 +94,12 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
     auto run = [&](std::size_t from, std::size_t to) {
         for (std::size_t k = from; k < to; ++k) {
             const Item& item = items[k];
-            out[item.position] = {static_cast<std::int64_t>(item.opportunity),
-                                  opportunities_[item.opportunity].apply(*batch[item.position])};
+            Opportunity& opp = opportunities_[item.opportunity];
+            BatchRecord& entry = out[item.position];
+            entry.opportunity = static_cast<std::int64_t>(item.opportunity);
+            const Record& r = opp.apply(*batch[item.position]);
+            if (r.verdict == Verdict::rejected) entry.rejected = std::make_unique<Record>(r);
+            else entry.history_index = static_cast<std::int64_t>(opp.history().size()) - 1;
         }
     };
     if (n == 1) {

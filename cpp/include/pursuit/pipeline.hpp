@@ -13,10 +13,12 @@
 
 namespace pursuit {
 
-// What one event of a batch did, in the batch's order.
+// What one event of a batch did, in the batch's order: a place in its
+// opportunity's history (no copy), or the record of a rejected event.
 struct BatchRecord {
-    std::int64_t opportunity = -1;  // index in the pipeline; -1 when the event named no known opportunity
-    Record record;
+    std::int64_t opportunity = -1;    // index in the pipeline; -1 when the event named no known opportunity
+    std::int64_t history_index = -1;  // -1 when rejected
+    std::unique_ptr<Record> rejected;
 };
 
 // One row per opportunity, as columns (for DataFrames built without Python objects per cell).
@@ -52,6 +54,12 @@ public:
     std::size_t adopt(Opportunity opportunity);
 
     SnapshotColumns snapshot() const;
+    // The record a batch entry points at (valid while the pipeline lives).
+    const Record& record(const BatchRecord& entry) const {
+        return entry.rejected ? *entry.rejected
+                              : opportunities_[static_cast<std::size_t>(entry.opportunity)]
+                                    .history()[static_cast<std::size_t>(entry.history_index)];
+    }
 
 private:
     std::shared_ptr<const Playbook> playbook_;
