@@ -97,7 +97,7 @@ void record_fact(Facts& facts, const Event& event) {
         [&](const auto& b) {
             using B = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<B, Open>) {
-                facts.header = Header{b.account, b.name, b.amount, b.currency, b.expected_close, b.owner, event.at};
+                facts.header = Header{b, event.at};
             } else if constexpr (std::is_same_v<B, Signal>) {
                 facts.signals.push_back({b.kind, b.contact, event.at, false});
             } else if constexpr (std::is_same_v<B, Qualify>) {

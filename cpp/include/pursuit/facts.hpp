@@ -100,15 +100,10 @@ struct InteractionFact {
     auto fields() const { return std::tie(channel, direction, volume, contact, at); }
 };
 
-// The opportunity's header, from its `open` event.
-struct Header {
-    std::string account, name;
-    std::optional<double> amount;
-    Text currency;
-    std::optional<Date> expected_close;
-    Text owner;
+// The opportunity's header: what its `open` event said, and when.
+struct Header : events::Open {
     Timestamp opened_at = 0;
-    auto fields() const { return std::tie(account, name, amount, currency, expected_close, owner, opened_at); }
+    auto fields() const { return std::tuple_cat(events::Open::fields(), std::tie(opened_at)); }
 };
 
 // How the opportunity was closed (cleared by reopen).
