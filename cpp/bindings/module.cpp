@@ -50,4 +50,5 @@ PYBIND11_MODULE(_core, m) {
     pursuit::bindings::register_playbook(m);
     pursuit::bindings::register_opportunity(m);
     pursuit::bindings::register_pipeline(m);
+    pursuit::bindings::register_store(m);
 }

@@ -4,6 +4,7 @@
 
 #include <pybind11/stl.h>
 
+#include "inputs.hpp"
 #include "pyjson.hpp"
 #include "register.hpp"
 
@@ -59,6 +60,10 @@ void register_events(py::module_& m) {
         .def("__eq__", [](const Event& a, const Event& b) { return a == b; }, py::is_operator())
         .def(py::pickle([](const Event& e) { return to_json_line(e); },
                         [](const std::string& text) { return parse_event(text); }));
+
+    py::class_<EventBatch>(m, "EventBatch", "Events held in C++, ready for a pipeline.")
+        .def("__len__", [](const EventBatch& b) { return b.events.size(); })
+        .def("to_list", [](const EventBatch& b) { return py::cast(b.events); });
 
     m.def(
         "read_jsonl",

@@ -28,6 +28,26 @@ def utc(microseconds: int) -> _dt.datetime:
     return _EPOCH + _dt.timedelta(microseconds=microseconds)
 
 
+def moment_us(value: Any) -> int:
+    """Microseconds since 1970 (UTC) for a moment given as a datetime, date, pandas
+    Timestamp or ISO-8601 text. A date alone means the end of that day (so "as of
+    2025-03-31" includes the 31st); a time without an offset is taken as UTC."""
+    import pandas as pd
+
+    day_only = isinstance(value, _dt.date) and not isinstance(value, _dt.datetime)
+    if isinstance(value, str):
+        day_only = len(value.strip()) == 10
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"not a date or time: {value!r}") from err
+    if ts is pd.NaT:
+        raise ValueError(f"not a date or time: {value!r}")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    us = ts.value // 1000
+    return us + 86_400_000_000 - 1 if day_only else us
+
+
 def _at(self: Event) -> _dt.datetime:
     """When it happened, as an aware UTC datetime."""
     return utc(self.at_us)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .events import Event, EventError
+from .events import Event, EventError, moment_us
 from .opportunity import Opportunity
 from .playbook import Playbook
 from .vocabulary import BuyerStage, EventType, Gate, Outcome, Step, Verdict
@@ -137,11 +137,7 @@ class Pipeline:
         """
         c = self._core.snapshot()
         last = c["last_at"]
-        if as_of is None:
-            now = int(last.max()) if len(last) else 0
-        else:
-            now = int(pd.Timestamp(as_of).tz_convert("UTC").value // 1000) if pd.Timestamp(as_of).tzinfo else \
-                int(pd.Timestamp(as_of, tz="UTC").value // 1000)
+        now = (int(last.max()) if len(last) else 0) if as_of is None else moment_us(as_of)
         close = c["expected_close"].astype("int64")
         return pd.DataFrame({
             "opportunity": c["opportunity"], "account": c["account"], "name": c["name"], "owner": c["owner"],

@@ -153,7 +153,13 @@ def test_snapshot_as_of():
     p.apply(stories(5))
     later = p.snapshot(as_of=dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc))
     assert (later["days_in_step"] > p.snapshot()["days_in_step"]).all()
-    assert np.allclose(p.snapshot(as_of="2027-01-01")["days_in_step"], later["days_in_step"])
+    # A date alone means the end of that day; a time without an offset is UTC.
+    end_of_day = p.snapshot(as_of=dt.datetime(2027, 1, 1, 23, 59, 59, 999999, tzinfo=dt.timezone.utc))
+    assert np.allclose(p.snapshot(as_of="2027-01-01")["days_in_step"], end_of_day["days_in_step"])
+    assert np.allclose(p.snapshot(as_of=dt.date(2027, 1, 1))["days_in_step"], end_of_day["days_in_step"])
+    assert np.allclose(p.snapshot(as_of="2027-01-01T00:00:00")["days_in_step"], later["days_in_step"])
+    with pytest.raises(ValueError, match="not a date or time"):
+        p.snapshot(as_of="next tuesday")
 
 
 def test_the_sample():

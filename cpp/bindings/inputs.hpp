@@ -1,0 +1,36 @@
+// Batches of events from Python, converted once for the C++ batch paths
+// (pipelines and the store): a JSON Lines path, a list of dicts or Events, or
+// DataFrame columns. Conversion errors name the row or line and the field.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+#include "pursuit/json.hpp"
+
+namespace pursuit::bindings {
+
+// Events held in C++ (read from the store, say), handed to a pipeline
+// without a Python object per event.
+struct EventBatch {
+    std::vector<Event> events;
+};
+
+struct Parsed {
+    std::vector<Event> owned;          // events parsed here
+    std::vector<const Event*> events;  // the batch, in order (owned or the caller's)
+    std::vector<EventError> errors;
+};
+
+// Items are _core.Event objects (borrowed, not copied) or dicts.
+Parsed parse_items(const pybind11::sequence& items);
+// One numpy array per column; null cells are left out of their event.
+Parsed parse_columns(const pybind11::dict& columns, std::size_t rows);
+// Borrows the batch's events.
+Parsed parse_batch(const EventBatch& batch);
+// Reads the file with the GIL released.
+Parsed parse_jsonl(const std::string& path, bool collect);
+
+}  // namespace pursuit::bindings

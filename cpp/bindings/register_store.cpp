@@ -1,0 +1,121 @@
+// The event store: ingest batches from any Python input with the GIL released,
+// and read the log back as an EventBatch for a pipeline.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "inputs.hpp"
+#include "pursuit/store.hpp"
+#include "register.hpp"
+
+namespace py = pybind11;
+
+namespace pursuit::bindings {
+namespace {
+
+PYBIND11_CONSTINIT py::gil_safe_call_once_and_store<py::object> store_error_type;
+
+py::dict ingest(Store& store, Parsed& parsed, bool collect, std::size_t batch_size, const std::string& source,
+                const py::object& progress) {
+    // Unreadable events stop a raising ingest before anything is written.
+    if (!collect && !parsed.errors.empty()) throw parsed.errors.front();
+    IngestOptions options;
+    options.batch_size = batch_size;
+    options.on_error = collect ? OnError::collect : OnError::raise;
+    options.source = source;
+    if (!progress.is_none())
+        options.progress = [&progress](std::size_t done, std::size_t total) {
+            py::gil_scoped_acquire acquire;
+            progress(done, total);
+        };
+    IngestResult r;
+    {
+        py::gil_scoped_release release;
+        r = store.ingest(parsed.events, options);
+    }
+    py::list errors, conflicts;
+    for (const auto& err : parsed.errors) errors.append(event_error(err));
+    for (const auto& err : r.conflicts) conflicts.append(event_error(err));
+    py::dict out;
+    out["inserted"] = r.inserted;
+    out["duplicates"] = r.duplicates;
+    out["batches"] = r.batches;
+    out["errors"] = errors;
+    out["conflicts"] = conflicts;
+    return out;
+}
+
+}  // namespace
+
+void register_store(py::module_& m) {
+    store_error_type.call_once_and_store_result([&] {
+        py::dict ns;
+        ns["__doc__"] = "The store cannot be opened or used: .path names the file, .reason says why.";
+        ns["__module__"] = "pursuit";
+        return py::reinterpret_steal<py::object>(PyErr_NewException("pursuit.StoreError", PyExc_RuntimeError, ns.ptr()));
+    });
+    m.attr("StoreError") = store_error_type.get_stored();
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const StoreError& err) {
+            py::object error = store_error_type.get_stored()(err.what());
+            error.attr("path") = err.path();
+            error.attr("reason") = err.reason();
+            PyErr_SetObject(store_error_type.get_stored().ptr(), error.ptr());
+        }
+    });
+
+    py::class_<Store>(m, "Store")
+        .def(py::init([](const std::string& path, bool read_only) {
+                 py::gil_scoped_release release;  // opening may wait for a writer's lock
+                 return std::make_unique<Store>(path, read_only ? Store::Mode::read_only : Store::Mode::read_write);
+             }),
+             py::arg("path"), py::arg("read_only") = false)
+        .def_property_readonly("path", &Store::path)
+        .def_property_readonly_static("schema_version", [](py::object) { return Store::schema_version; })
+        .def("ingest_items",
+             [](Store& s, const py::sequence& items, bool collect, std::size_t batch_size, const std::string& source,
+                const py::object& progress) {
+                 Parsed p = parse_items(items);
+                 return ingest(s, p, collect, batch_size, source, progress);
+             })
+        .def("ingest_columns",
+             [](Store& s, const py::dict& columns, std::size_t rows, bool collect, std::size_t batch_size,
+                const std::string& source, const py::object& progress) {
+                 Parsed p = parse_columns(columns, rows);
+                 return ingest(s, p, collect, batch_size, source, progress);
+             })
+        .def("ingest_jsonl",
+             [](Store& s, const std::string& path, bool collect, std::size_t batch_size, const std::string& source,
+                const py::object& progress) {
+                 Parsed p = parse_jsonl(path, collect);
+                 return ingest(s, p, collect, batch_size, source, progress);
+             })
+        .def("events",
+             [](const Store& s, std::optional<std::int64_t> as_of_us) {
+                 py::gil_scoped_release release;
+                 return EventBatch{s.events(as_of_us)};
+             },
+             py::arg("as_of_us") = py::none())
+        .def("events_of",
+             [](const Store& s, const std::string& opportunity, std::optional<std::int64_t> as_of_us) {
+                 py::gil_scoped_release release;
+                 return EventBatch{s.events_of(opportunity, as_of_us)};
+             },
+             py::arg("opportunity"), py::arg("as_of_us") = py::none())
+        .def("stats",
+             [](const Store& s) {
+                 const StoreStats st = s.stats();
+                 py::dict d;
+                 d["events"] = st.events;
+                 d["opportunities"] = st.opportunities;
+                 d["batches"] = st.batches;
+                 d["first_at_us"] = st.first_at;
+                 d["last_at_us"] = st.last_at;
+                 return d;
+             })
+        .def("setting", &Store::setting, py::arg("key"))
+        .def("set_setting", &Store::set_setting, py::arg("key"), py::arg("value"));
+}
+
+}  // namespace pursuit::bindings

@@ -1,0 +1,84 @@
+// The event store: an append-only log of events in an embedded SQLite file.
+// Ingesting is idempotent (events are keyed by id), each batch is one
+// transaction, and the log can be read back as it stood at any past moment.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pursuit/json.hpp"
+
+namespace pursuit {
+
+// The store cannot be opened or used: a missing, corrupt or foreign file, a
+// newer schema, a full disk. Names the file.
+class StoreError : public std::runtime_error {
+public:
+    StoreError(std::string path, std::string reason);
+    const std::string& path() const noexcept { return path_; }
+    const std::string& reason() const noexcept { return reason_; }
+
+private:
+    std::string path_, reason_;
+};
+
+struct IngestOptions {
+    std::size_t batch_size = 10'000;  // events per transaction
+    OnError on_error = OnError::raise;
+    std::string source;                // recorded with each batch (a file name, say)
+    // Called after each batch with the events handled so far and the total.
+    std::function<void(std::size_t done, std::size_t total)> progress;
+};
+
+struct IngestResult {
+    std::size_t inserted = 0;    // new events stored
+    std::size_t duplicates = 0;  // already stored with the same content: skipped
+    std::size_t batches = 0;     // transactions committed
+    // Events whose id is stored with different content (only with OnError::collect;
+    // OnError::raise throws the first, after rolling back its batch).
+    std::vector<EventError> conflicts;
+};
+
+struct StoreStats {
+    std::size_t events = 0, opportunities = 0, batches = 0;
+    std::optional<Timestamp> first_at, last_at;
+};
+
+class Store {
+public:
+    // The schema this build writes; older stores are migrated when opened for writing.
+    static constexpr int schema_version = 1;
+
+    enum class Mode { read_write, read_only };
+    // read_write creates the file if it is missing; read_only requires it.
+    explicit Store(const std::string& path, Mode mode = Mode::read_write);
+    ~Store();
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+
+    const std::string& path() const;
+
+    IngestResult ingest(const std::vector<const Event*>& events, const IngestOptions& options = {});
+    IngestResult ingest(const std::vector<Event>& events, const IngestOptions& options = {});
+
+    // The log in replay order (time, then arrival), up to and including `as_of`.
+    std::vector<Event> events(std::optional<Timestamp> as_of = std::nullopt) const;
+    // One opportunity's events, in the same order.
+    std::vector<Event> events_of(const std::string& opportunity, std::optional<Timestamp> as_of = std::nullopt) const;
+    StoreStats stats() const;
+
+    // Small named documents kept with the log, e.g. the playbook to replay with.
+    std::optional<std::string> setting(const std::string& key) const;
+    void set_setting(const std::string& key, const std::string& value);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pursuit

@@ -1,0 +1,315 @@
+// The SQLite event store. Every statement is prepared once with bound
+// parameters; nothing user-supplied is ever spliced into SQL text.
+#include "pursuit/store.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <climits>
+#include <iterator>
+#include <mutex>
+#include <utility>
+
+namespace pursuit {
+
+StoreError::StoreError(std::string path, std::string reason)
+    : std::runtime_error(path + ": " + reason), path_(std::move(path)), reason_(std::move(reason)) {}
+
+namespace {
+
+// "purs": marks the file as ours, so a foreign SQLite file is refused, not altered.
+constexpr int application_id = 0x70757273;
+
+// migrations[v] takes a store from schema v to v + 1; a new file starts at 0.
+// Adding a version means appending one entry here and bumping schema_version.
+constexpr const char* migrations[] = {
+    R"sql(
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        ingested_at INTEGER NOT NULL,   -- UTC microseconds
+        source TEXT NOT NULL,
+        events INTEGER NOT NULL
+    );
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,        -- arrival order
+        id TEXT NOT NULL UNIQUE,
+        opportunity TEXT NOT NULL,
+        at INTEGER NOT NULL,            -- UTC microseconds
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,             -- the canonical JSON form
+        batch INTEGER NOT NULL REFERENCES batches(id)
+    );
+    CREATE INDEX events_by_time ON events(at);
+    CREATE INDEX events_by_opportunity ON events(opportunity, at);
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    )sql",
+};
+static_assert(std::size(migrations) == Store::schema_version, "one migration per schema version");
+
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql, const std::string& path) : path_(&path) {
+        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
+            throw StoreError(path, sqlite3_errmsg(db));
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& reset() {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        return *this;
+    }
+    Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
+    Statement& bind(int i, const std::string& v) {
+        return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    // True while there is a row; false when done.
+    bool step() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw StoreError(*path_, sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+    }
+    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    std::string text(int col) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    }
+
+private:
+    Statement& check(int rc) {
+        if (rc != SQLITE_OK) throw StoreError(*path_, sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+        return *this;
+    }
+    sqlite3_stmt* stmt_ = nullptr;
+    const std::string* path_;
+};
+
+std::int64_t now_us() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct Store::Impl {
+    std::string path;
+    sqlite3* db = nullptr;
+    bool read_only = false;
+    mutable std::mutex mutex;  // one operation at a time on this connection
+
+    ~Impl() { sqlite3_close_v2(db); }
+
+    void exec(const char* sql) {
+        char* message = nullptr;
+        if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+            std::string why = message ? message : sqlite3_errmsg(db);
+            sqlite3_free(message);
+            throw StoreError(path, why);
+        }
+    }
+    std::int64_t pragma(const char* sql) {
+        Statement s(db, sql, path);
+        return s.step() ? s.integer(0) : 0;
+    }
+
+    void open(Mode mode) {
+        read_only = mode == Mode::read_only;
+        const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                          SQLITE_OPEN_NOMUTEX;
+        if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK)
+            throw StoreError(path, read_only ? "cannot open the store (does it exist?): " + std::string(sqlite3_errmsg(db))
+                                             : "cannot open the store: " + std::string(sqlite3_errmsg(db)));
+        sqlite3_busy_timeout(db, 10'000);  // a writer holds the lock for one batch at most
+        sqlite3_extended_result_codes(db, 1);
+        std::int64_t app = 0, version = 0, objects = 0;
+        try {
+            app = pragma("PRAGMA application_id");
+            version = pragma("PRAGMA user_version");
+            objects = pragma("SELECT count(*) FROM sqlite_schema");
+        } catch (const StoreError& err) {
+            throw StoreError(path, "not a pursuit store: the file is not a readable SQLite database (" + err.reason() + ")");
+        }
+        if (app != application_id) {
+            if (app != 0 || objects != 0) throw StoreError(path, "not a pursuit store: a SQLite database of another application");
+            if (read_only) throw StoreError(path, "not a pursuit store: the database is empty");
+        }
+        if (version > schema_version)
+            throw StoreError(path, "the store has schema version " + std::to_string(version) + ", newer than this pursuit reads (" +
+                                       std::to_string(schema_version) + "); upgrade pursuit");
+        if (!read_only) {
+            exec("PRAGMA journal_mode=WAL");   // readers never block the writer, nor it them
+            exec("PRAGMA synchronous=FULL");   // a committed batch survives a power cut
+            exec("PRAGMA foreign_keys=ON");
+            migrate(static_cast<int>(version));
+        } else if (version < schema_version) {
+            throw StoreError(path, "the store has schema version " + std::to_string(version) +
+                                       " and needs migrating: open it once for writing");
+        }
+    }
+
+    void migrate(int from) {
+        for (int v = from; v < schema_version; ++v) {
+            exec("BEGIN IMMEDIATE");
+            try {
+                exec(migrations[v]);
+                exec(("PRAGMA application_id=" + std::to_string(application_id)).c_str());
+                exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+                exec("COMMIT");
+            } catch (...) {
+                sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+                throw;
+            }
+        }
+    }
+
+    void writable() const {
+        if (read_only) throw StoreError(path, "the store is open read-only");
+    }
+};
+
+Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>()) {
+    impl_->path = path;
+    impl_->open(mode);
+}
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+const std::string& Store::path() const { return impl_->path; }
+
+IngestResult Store::ingest(const std::vector<Event>& events, const IngestOptions& options) {
+    std::vector<const Event*> pointers;
+    pointers.reserve(events.size());
+    for (const auto& e : events) pointers.push_back(&e);
+    return ingest(pointers, options);
+}
+
+IngestResult Store::ingest(const std::vector<const Event*>& events, const IngestOptions& options) {
+    Impl& s = *impl_;
+    std::lock_guard lock(s.mutex);
+    s.writable();
+    Statement batch(s.db, "INSERT INTO batches(ingested_at, source, events) VALUES (?1, ?2, 0)", s.path);
+    Statement count(s.db, "UPDATE batches SET events = ?1 WHERE id = ?2", s.path);
+    Statement insert(s.db,
+                     "INSERT INTO events(id, opportunity, at, type, body, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                     "ON CONFLICT(id) DO NOTHING",
+                     s.path);
+    Statement stored(s.db, "SELECT body FROM events WHERE id = ?1", s.path);
+
+    IngestResult result;
+    if (options.progress) options.progress(0, events.size());
+    const std::size_t size = options.batch_size ? options.batch_size : events.size();
+    for (std::size_t begin = 0; begin < events.size(); begin += size) {
+        const std::size_t end = std::min(events.size(), begin + size);
+        s.exec("BEGIN IMMEDIATE");
+        try {
+            batch.reset().bind(1, now_us()).bind(2, options.source).step();
+            const std::int64_t batch_id = sqlite3_last_insert_rowid(s.db);
+            std::size_t inserted = 0, duplicates = 0;
+            for (std::size_t i = begin; i < end; ++i) {
+                const Event& e = *events[i];
+                const std::string body = to_json_line(e);
+                insert.reset().bind(1, e.id).bind(2, e.opportunity).bind(3, e.at).bind(4, std::string(to_id(e.type())))
+                    .bind(5, body).bind(6, batch_id).step();
+                if (sqlite3_changes(s.db) == 1) {
+                    ++inserted;
+                    continue;
+                }
+                stored.reset().bind(1, e.id).step();
+                if (stored.text(0) == body) {
+                    ++duplicates;
+                    continue;
+                }
+                EventError conflict(e.id, 0, "id", "an event with this id is already stored with different content");
+                if (options.on_error == OnError::raise) throw conflict;
+                result.conflicts.push_back(std::move(conflict));
+            }
+            if (inserted == 0) {
+                s.exec("ROLLBACK");  // nothing new: the store is left exactly as it was
+            } else {
+                count.reset().bind(1, static_cast<std::int64_t>(inserted)).bind(2, batch_id).step();
+                s.exec("COMMIT");
+                ++result.batches;
+            }
+            result.inserted += inserted;
+            result.duplicates += duplicates;
+        } catch (...) {
+            sqlite3_exec(s.db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        if (options.progress) options.progress(end, events.size());
+    }
+    return result;
+}
+
+namespace {
+
+std::vector<Event> read_events(Statement& query, const std::string& path) {
+    std::vector<Event> out;
+    while (query.step()) {
+        try {
+            out.push_back(parse_event(query.text(1)));
+        } catch (const EventError& err) {
+            throw StoreError(path, "stored event #" + std::to_string(query.integer(0)) + " cannot be read: " + err.what());
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<Event> Store::events(std::optional<Timestamp> as_of) const {
+    std::lock_guard lock(impl_->mutex);
+    Statement q(impl_->db, "SELECT seq, body FROM events WHERE at <= ?1 ORDER BY at, seq", impl_->path);
+    q.bind(1, as_of.value_or(INT64_MAX));
+    return read_events(q, impl_->path);
+}
+
+std::vector<Event> Store::events_of(const std::string& opportunity, std::optional<Timestamp> as_of) const {
+    std::lock_guard lock(impl_->mutex);
+    Statement q(impl_->db, "SELECT seq, body FROM events WHERE opportunity = ?1 AND at <= ?2 ORDER BY at, seq",
+                impl_->path);
+    q.bind(1, opportunity).bind(2, as_of.value_or(INT64_MAX));
+    return read_events(q, impl_->path);
+}
+
+StoreStats Store::stats() const {
+    std::lock_guard lock(impl_->mutex);
+    Statement q(impl_->db,
+                "SELECT count(*), count(DISTINCT opportunity), min(at), max(at), (SELECT count(*) FROM batches) FROM events",
+                impl_->path);
+    q.step();
+    StoreStats st;
+    st.events = static_cast<std::size_t>(q.integer(0));
+    st.opportunities = static_cast<std::size_t>(q.integer(1));
+    if (!q.is_null(2)) st.first_at = q.integer(2);
+    if (!q.is_null(3)) st.last_at = q.integer(3);
+    st.batches = static_cast<std::size_t>(q.integer(4));
+    return st;
+}
+
+std::optional<std::string> Store::setting(const std::string& key) const {
+    std::lock_guard lock(impl_->mutex);
+    Statement q(impl_->db, "SELECT value FROM settings WHERE key = ?1", impl_->path);
+    q.bind(1, key);
+    if (!q.step()) return std::nullopt;
+    return q.text(0);
+}
+
+void Store::set_setting(const std::string& key, const std::string& value) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->writable();
+    Statement q(impl_->db, "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+                impl_->path);
+    q.bind(1, key).bind(2, value).step();
+}
+
+}  // namespace pursuit

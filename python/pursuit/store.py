@@ -1,0 +1,204 @@
+"""The event store: events kept durably in an embedded SQLite file.
+
+Ingesting is idempotent (events are keyed by id), each batch is one
+transaction, and :meth:`Store.pipeline` replays the log as it stood at any
+moment (``as_of``), through the same batch path as :meth:`Pipeline.apply`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Optional, Union
+
+import pandas as pd
+
+from . import _core
+from .events import Event, EventError, moment_us, utc
+from .opportunity import Opportunity
+from .pipeline import Pipeline, _columns
+from .playbook import Playbook
+
+__all__ = ["Store", "StoreError", "IngestSummary", "StoreStats"]
+
+StoreError = _core.StoreError
+
+_PLAYBOOK_KEY = "playbook"
+Progress = Union[bool, Callable[[int, int], Any], None]
+
+
+@dataclass
+class IngestSummary:
+    """What one :meth:`Store.ingest` did."""
+
+    inserted: int
+    duplicates: int
+    batches: int
+    errors: list[EventError] = field(default_factory=list)     # unreadable events (with on_error="collect")
+    conflicts: list[EventError] = field(default_factory=list)  # ids already stored with other content
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.conflicts
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    events: int
+    opportunities: int
+    batches: int
+    first_at: Optional[_dt.datetime]
+    last_at: Optional[_dt.datetime]
+
+
+def _tqdm_progress(total_hint: str) -> Callable[[int, int], None]:
+    from tqdm.auto import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="event", desc=total_hint, unit_scale=True)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+class _Closed:
+    def __getattr__(self, name: str):
+        raise ValueError("the store is closed")
+
+
+class Store:
+    """An append-only event log in a SQLite file (created if missing).
+
+    >>> with Store("pipeline.db") as store:                    # doctest: +SKIP
+    ...     store.ingest("events.jsonl")
+    ...     pipeline = store.pipeline(as_of="2025-03-31")
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, path: Union[str, os.PathLike], *, read_only: bool = False) -> None:
+        self._core = _core.Store(os.fspath(path), read_only)
+
+    @property
+    def path(self) -> str:
+        return self._core.path
+
+    # --- writing ---
+    def ingest(
+        self,
+        events: Union[str, os.PathLike, pd.DataFrame, Iterable[Union[Event, Mapping[str, Any]]]],
+        *,
+        on_error: str = "raise",
+        batch_size: int = 10_000,
+        progress: Progress = None,
+        source: str | None = None,
+    ) -> IngestSummary:
+        """Append events (a JSON Lines path, a DataFrame, or dicts / :class:`Event`).
+
+        Events already stored are skipped, so ingesting a file twice changes nothing.
+        Each ``batch_size`` events are one transaction: an interrupted ingest leaves
+        whole batches, and running it again completes it. ``on_error="raise"``: an
+        unreadable event raises :class:`EventError` before anything is written, and an
+        id stored with other content raises after rolling back its batch (earlier
+        batches stay). ``"collect"``: those events are reported in the summary and the
+        rest stored. ``progress=True`` shows a progress bar; a callable gets
+        ``(done, total)`` after each batch.
+        """
+        if on_error not in ("raise", "collect"):
+            raise ValueError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError("batch_size must be a whole number >= 1")
+        collect = on_error == "collect"
+        if isinstance(events, (str, os.PathLike)):
+            path = os.fspath(events)
+            if not os.path.isfile(path):
+                raise FileNotFoundError(path)
+            label = source or os.path.basename(path)
+            raw = self._core.ingest_jsonl(path, collect, batch_size, label, self._progress(progress, label))
+        elif isinstance(events, pd.DataFrame):
+            label = source or "DataFrame"
+            raw = self._core.ingest_columns(_columns(events), len(events), collect, batch_size, label,
+                                            self._progress(progress, label))
+        else:
+            items = events if isinstance(events, (list, tuple)) else list(events)
+            label = source or "Python"
+            raw = self._core.ingest_items(items, collect, batch_size, label, self._progress(progress, label))
+        return IngestSummary(**raw)
+
+    @staticmethod
+    def _progress(progress: Progress, label: str):
+        if progress is True:
+            return _tqdm_progress(label)
+        return progress or None
+
+    @property
+    def playbook(self) -> Playbook:
+        """The playbook this store's events are replayed with (the default unless one was set)."""
+        text = self._core.setting(_PLAYBOOK_KEY)
+        return Playbook.from_json(text) if text else Playbook.default()
+
+    @playbook.setter
+    def playbook(self, playbook: Playbook) -> None:
+        if playbook._custom:
+            raise ValueError("a playbook with Python requirements cannot be stored; pass it to pipeline() instead")
+        self._core.set_setting(_PLAYBOOK_KEY, playbook.to_json())
+
+    # --- reading ---
+    def events(self, as_of: Any = None) -> list[Event]:
+        """The stored events in replay order (time, then arrival), up to ``as_of``."""
+        return self._core.events(self._as_of(as_of)).to_list()
+
+    def pipeline(self, *, as_of: Any = None, playbook: Playbook | None = None, threads: int = 1) -> Pipeline:
+        """The pipeline as it stood at ``as_of`` (default: now), replayed in C++.
+
+        ``as_of`` is a datetime, a date (meaning the end of that day) or ISO text.
+        """
+        pipeline = Pipeline(playbook or self.playbook)
+        pipeline._core.apply_batch(self._core.events(self._as_of(as_of)), threads)
+        return pipeline
+
+    def opportunity(self, id: str, *, as_of: Any = None, playbook: Playbook | None = None) -> Opportunity:
+        """One opportunity replayed from its own events; ``KeyError`` if none are stored."""
+        batch = self._core.events_of(id, self._as_of(as_of))
+        if not len(batch):
+            raise KeyError(id)
+        pipeline = Pipeline(playbook or self.playbook)
+        pipeline._core.apply_batch(batch, 1)
+        return pipeline[id]
+
+    def stats(self) -> StoreStats:
+        raw = self._core.stats()
+        first, last = raw.pop("first_at_us"), raw.pop("last_at_us")
+        return StoreStats(**raw, first_at=None if first is None else utc(first),
+                          last_at=None if last is None else utc(last))
+
+    def __len__(self) -> int:
+        return self._core.stats()["events"]
+
+    @staticmethod
+    def _as_of(as_of: Any) -> Optional[int]:
+        return None if as_of is None else moment_us(as_of)
+
+    # --- lifetime ---
+    def close(self) -> None:
+        """Close the file (also done when the store is garbage-collected)."""
+        self._core = _Closed()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if isinstance(self._core, _Closed):
+            return "<Store (closed)>"
+        s = self._core.stats()
+        return f"<Store {self.path!r}: {s['events']} events, {s['opportunities']} opportunities>"

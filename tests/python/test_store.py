@@ -1,0 +1,243 @@
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+import pursuit
+from pursuit import EventError, Playbook, Store, StoreError, Verdict
+
+from conftest import event
+
+
+def scaled_sample(sample_path, copies: int) -> list[str]:
+    """The sample repeated `copies` times under new ids: many valid events."""
+    lines = [json.loads(l) for l in sample_path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    out = []
+    for k in range(copies):
+        for e in lines:
+            out.append(json.dumps({**e, "id": f"{e['id']}#{k}", "opportunity": f"{e['opportunity']}#{k}"},
+                                  ensure_ascii=False))
+    return out
+
+
+def test_ingest_is_idempotent(tmp_path, sample_path):
+    store = Store(tmp_path / "s.db")
+    first = store.ingest(sample_path)
+    n = len(pursuit.read_jsonl(sample_path))
+    assert (first.inserted, first.duplicates, first.batches) == (n, 0, 1)
+    assert first.ok
+    again = store.ingest(sample_path)
+    assert (again.inserted, again.duplicates, again.batches) == (0, n, 0)
+    assert len(store) == n
+    stats = store.stats()
+    assert stats.batches == 1
+    assert stats.opportunities == len({e.opportunity for e in pursuit.read_jsonl(sample_path)})
+    assert stats.first_at <= stats.last_at
+
+
+def test_ingest_from_dicts_events_and_dataframe(tmp_path, sample_path):
+    events = pursuit.read_jsonl(sample_path).events
+    a, b, c = Store(tmp_path / "a.db"), Store(tmp_path / "b.db"), Store(tmp_path / "c.db")
+    a.ingest(events)
+    b.ingest([e.to_dict() for e in events])
+    frame = pd.DataFrame([{**e.to_dict(), "at": e.at} for e in events if e.type_id == "open"])
+    c.ingest(frame, source="crm export")
+    assert a.events() == b.events()
+    assert len(c) == len(frame)
+
+
+def test_replay_equals_applying_the_events(tmp_path, sample_path):
+    store = Store(tmp_path / "s.db")
+    store.ingest(sample_path)
+    direct = pursuit.Pipeline()
+    direct.apply(sample_path)
+    replayed = store.pipeline(threads=2).snapshot().set_index("opportunity").sort_index()
+    expected = direct.snapshot().set_index("opportunity").sort_index()
+    pd.testing.assert_frame_equal(replayed, expected)
+
+
+def test_as_of_rebuilds_the_past(tmp_path, sample_path):
+    store = Store(tmp_path / "s.db")
+    store.ingest(sample_path)
+    events = pursuit.read_jsonl(sample_path).events
+    cut = sorted(e.at for e in events)[len(events) // 2]
+    before = [e for e in events if e.at <= cut]
+    past = store.pipeline(as_of=cut)
+    direct = pursuit.Pipeline()
+    direct.apply(before)
+    assert sorted(past.ids) == sorted(direct.ids)
+    for id in direct:
+        assert past[id].step == direct[id].step
+        assert len(past[id].history) == len(direct[id].history)
+    # a date means the end of that day
+    day = cut.date()
+    assert len(store.events(as_of=day)) == sum(e.at.date() <= day for e in events)
+    assert store.pipeline(as_of="1990-01-01").ids == []
+    assert len(store.pipeline().ids) >= len(past.ids)
+
+
+def test_one_opportunity_from_the_store(tmp_path, sample_path):
+    store = Store(tmp_path / "s.db")
+    store.ingest(sample_path)
+    full = store.pipeline()
+    id = full.ids[0]
+    one = store.opportunity(id)
+    assert one.step == full[id].step
+    assert one.history.equals(full[id].history)
+    with pytest.raises(KeyError):
+        store.opportunity("no such opportunity")
+
+
+def test_unreadable_events_stop_a_raising_ingest_before_anything_is_written(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(event("open", account="A", name="N")) + "\n" +
+                    json.dumps({**event("signal", kind="gossip"), "id": "e-2"}) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "s.db")
+    with pytest.raises(EventError) as info:
+        store.ingest(path)
+    assert (info.value.event_id, info.value.line, info.value.field) == ("e-2", 2, "kind")
+    assert len(store) == 0
+    summary = store.ingest(path, on_error="collect")
+    assert summary.inserted == 1 and len(summary.errors) == 1 and not summary.ok
+    assert summary.errors[0].line == 2
+
+
+def test_conflicting_ids(tmp_path):
+    store = Store(tmp_path / "s.db")
+    store.ingest([event("open", account="A", name="N")])
+    changed = event("open", account="A", name="Another name")
+    with pytest.raises(EventError, match="already stored with different content") as info:
+        store.ingest([changed])
+    assert info.value.event_id == "e-1" and info.value.field == "id"
+    summary = store.ingest([changed, {**event("advance"), "id": "e-2"}], on_error="collect")
+    assert summary.inserted == 1 and [c.event_id for c in summary.conflicts] == ["e-1"]
+    assert store.events()[0].fields["name"] == "N"
+
+
+def test_progress_reports_batches(tmp_path, sample_path):
+    calls = []
+    Store(tmp_path / "s.db").ingest(sample_path, batch_size=100, progress=lambda done, total: calls.append((done, total)))
+    n = len(pursuit.read_jsonl(sample_path))
+    assert calls == [(0, n), (100, n), (200, n), (n, n)]
+
+
+def test_the_store_keeps_its_playbook(tmp_path):
+    path = tmp_path / "s.db"
+    relaxed = Playbook.from_dict({**Playbook.default().to_dict(), "name": "relaxed"})
+    with Store(path) as store:
+        assert store.playbook.name == "default"
+        store.playbook = relaxed
+    with Store(path, read_only=True) as again:
+        assert again.playbook.name == "relaxed"
+        assert again.pipeline().playbook.name == "relaxed"
+    custom = Playbook.default()
+    custom.add_requirement("qualification", "x", lambda o: True, text="x", action="y")
+    with pytest.raises(ValueError, match="cannot be stored"):
+        Store(path).playbook = custom
+
+
+def test_bad_arguments(tmp_path):
+    store = Store(tmp_path / "s.db")
+    with pytest.raises(ValueError, match="on_error"):
+        store.ingest([], on_error="ignore")
+    with pytest.raises(ValueError, match="batch_size"):
+        store.ingest([], batch_size=0)
+    with pytest.raises(FileNotFoundError):
+        store.ingest(tmp_path / "missing.jsonl")
+    with pytest.raises(ValueError, match="not a date"):
+        store.pipeline(as_of="soon")
+    store.close()
+    with pytest.raises(ValueError, match="closed"):
+        len(store)
+    assert repr(store) == "<Store (closed)>"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"just text, not a database at all" * 10, "not a readable SQLite database"),
+    (None, "another application"),
+])
+def test_foreign_or_corrupt_files_are_refused(tmp_path, content, message):
+    path = tmp_path / "other.db"
+    if content is None:
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE invoices (id INTEGER)")
+        con.commit()
+        con.close()
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=message) as info:
+        Store(path)
+    assert info.value.path == str(path)
+    assert path.read_bytes() == before  # refused, not altered
+
+
+def test_read_only_needs_an_existing_store(tmp_path):
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store(tmp_path / "missing.db", read_only=True)
+    Store(tmp_path / "s.db")
+    reader = Store(tmp_path / "s.db", read_only=True)
+    with pytest.raises(StoreError, match="read-only"):
+        reader.ingest([event("open", account="A", name="N")])
+
+
+def test_readers_read_while_a_writer_ingests(tmp_path, sample_path):
+    path = tmp_path / "s.db"
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(scaled_sample(sample_path, 60)) + "\n", encoding="utf-8")
+    Store(path)
+    writer = subprocess.Popen([sys.executable, "-m", "pursuit", "ingest", str(big), "--db", str(path),
+                               "--batch-size", "500", "--quiet"])
+    readers = [Store(path, read_only=True), Store(path, read_only=True)]
+    total = len(scaled_sample(sample_path, 60))
+    seen = set()
+    while writer.poll() is None:
+        for r in readers:
+            n = len(r)
+            assert n % 500 == 0 or n == total  # a reader never sees part of a batch
+            seen.add(n)
+        readers[1].pipeline()
+        time.sleep(0.01)
+    assert writer.returncode == 0
+    assert all(len(r) == total for r in readers)
+
+
+def test_a_killed_ingest_leaves_whole_batches_and_rerunning_completes_it(tmp_path, sample_path):
+    lines = scaled_sample(sample_path, 150)
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "killed.db"
+    batch = 250
+    cmd = [sys.executable, "-m", "pursuit", "ingest", str(big), "--db", str(path), "--batch-size", str(batch), "--quiet"]
+    proc = subprocess.Popen(cmd)
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        if path.exists():
+            try:
+                stored = len(Store(path, read_only=True))
+            except StoreError:
+                stored = 0  # the schema is being created
+            if stored >= 2 * batch:
+                break
+        time.sleep(0.005)
+    assert proc.poll() is None, "the ingest finished before it could be killed; make the input bigger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    after_kill = len(Store(path, read_only=True))
+    assert 0 < after_kill < len(lines)
+    assert after_kill % batch == 0  # whole batches only
+
+    assert subprocess.run(cmd).returncode == 0
+    clean = tmp_path / "clean.db"
+    Store(clean).ingest(big)
+    killed_events, clean_events = Store(path).events(), Store(clean).events()
+    assert [e.id for e in killed_events] == [e.id for e in clean_events]
+    assert killed_events == clean_events
+    pd.testing.assert_frame_equal(Store(path).pipeline().snapshot(), Store(clean).pipeline().snapshot())
