@@ -30,15 +30,16 @@ class Story:
 
     def evidence_for(self, gate: str) -> list[dict]:
         m = self.make
+        # Lazy: only the asked gate's events are made (each one a day later).
         return {
-            "qualification": [m("signal", kind="implicit_need"), m("contact", contact="c-1")],
-            "tracking": [m("qualify", criterion=c, answer="yes") for c in ("funding", "timing", "unique_value", "business_driver")]
+            "qualification": lambda: [m("signal", kind="implicit_need"), m("contact", contact="c-1")],
+            "tracking": lambda: [m("qualify", criterion=c, answer="yes") for c in ("funding", "timing", "unique_value", "business_driver")]
             + [m("qualify", criterion="decision_process", answer="no"),
                m("contact", contact="c-kp", roles=["key_person"], authority="high", stance="supporter", access=True),
                m("evidence", kind="key_person_access", contact="c-kp")],
-            "monitoring": [m("insight", topic=t, text="learned") for t in ("goals", "problem", "investment_reason", "benefits")]
+            "monitoring": lambda: [m("insight", topic=t, text="learned") for t in ("goals", "problem", "investment_reason", "benefits")]
             + [m("contact", contact="c-adv", roles=["stakeholder"], stance="advocate"), m("evidence", kind="time_commitment")],
-            "verification": [m("competitor", name="Kestrel"), m("contact", contact="c-g", roles=["sales_guide"]),
-                             m("contact", contact="c-c", roles=["communicator"]), m("buyer_stage", stage="evaluation")],
-            "won": [m("buyer_stage", stage="final_approval"), m("evidence", kind="budget_commitment")],
-        }[gate]
+            "verification": lambda: [m("competitor", name="Kestrel"), m("contact", contact="c-g", roles=["sales_guide"]),
+                                     m("contact", contact="c-c", roles=["communicator"]), m("buyer_stage", stage="evaluation")],
+            "won": lambda: [m("buyer_stage", stage="final_approval"), m("evidence", kind="budget_commitment")],
+        }[gate]()
