@@ -60,6 +60,7 @@ bench: $(STAMPS)/install
 	$(CMAKE) --build build/bench -j $(JOBS)
 	build/bench/bench_lifecycle
 	$(PY) benchmarks/bench_python.py
+	$(PY) benchmarks/bench_ingest.py
 
 py-test: setup
 	$(PY) -m pytest

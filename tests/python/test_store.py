@@ -15,11 +15,11 @@ from pursuit import EventError, Playbook, Store, StoreError, Verdict
 from conftest import event
 
 
-def scaled_sample(sample_path, copies: int) -> list[str]:
-    """The sample repeated `copies` times under new ids: many valid events."""
+def scaled_sample(sample_path, at_least: int) -> list[str]:
+    """The sample repeated under new ids until there are `at_least` valid events."""
     lines = [json.loads(l) for l in sample_path.read_text(encoding="utf-8").splitlines() if l.strip()]
     out = []
-    for k in range(copies):
+    for k in range(-(-at_least // len(lines))):
         for e in lines:
             out.append(json.dumps({**e, "id": f"{e['id']}#{k}", "opportunity": f"{e['opportunity']}#{k}"},
                                   ensure_ascii=False))
@@ -190,12 +190,12 @@ def test_read_only_needs_an_existing_store(tmp_path):
 def test_readers_read_while_a_writer_ingests(tmp_path, sample_path):
     path = tmp_path / "s.db"
     big = tmp_path / "big.jsonl"
-    big.write_text("\n".join(scaled_sample(sample_path, 60)) + "\n", encoding="utf-8")
+    big.write_text("\n".join(scaled_sample(sample_path, 15_000)) + "\n", encoding="utf-8")
     Store(path)
     writer = subprocess.Popen([sys.executable, "-m", "pursuit", "ingest", str(big), "--db", str(path),
                                "--batch-size", "500", "--quiet"])
     readers = [Store(path, read_only=True), Store(path, read_only=True)]
-    total = len(scaled_sample(sample_path, 60))
+    total = len(scaled_sample(sample_path, 15_000))
     seen = set()
     while writer.poll() is None:
         for r in readers:
@@ -209,7 +209,7 @@ def test_readers_read_while_a_writer_ingests(tmp_path, sample_path):
 
 
 def test_a_killed_ingest_leaves_whole_batches_and_rerunning_completes_it(tmp_path, sample_path):
-    lines = scaled_sample(sample_path, 150)
+    lines = scaled_sample(sample_path, 40_000)
     big = tmp_path / "big.jsonl"
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path = tmp_path / "killed.db"

@@ -1,0 +1,110 @@
+"""Ingest speed: pursuit's Store against Python's own sqlite3 executemany.
+
+Both write the same rows into the same schema (the baseline's file is created
+by pursuit, then filled through the sqlite3 module), with the same pragmas (WAL,
+synchronous=FULL: a committed batch survives a power cut) and one transaction
+per batch of 10,000 events. The baseline is handed ready-made rows (id,
+opportunity, time, type, canonical JSON), so it does no parsing at all; pursuit
+is measured from a JSON Lines file (parse, validate, write) and from parsed
+Events. Run: .venv/bin/python benchmarks/bench_ingest.py [--copies N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pursuit
+
+BATCH = 10_000
+
+
+def scaled(copies: int) -> list[str]:
+    """The bundled sample repeated under new ids: a realistic mix of event types."""
+    base = [json.loads(l) for l in pursuit.data.sample_events_path().read_text(encoding="utf-8").splitlines() if l]
+    return [json.dumps({**e, "id": f"{e['id']}#{k}", "opportunity": f"{e['opportunity']}#{k}"}, ensure_ascii=False)
+            for k in range(copies) for e in base]
+
+
+def fresh(directory: str, name: str) -> str:
+    path = os.path.join(directory, name)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    return path
+
+
+def baseline(path: str, rows: list[tuple]) -> None:
+    pursuit.Store(path).close()  # the same schema, indexes and triggers
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    for begin in range(0, len(rows), BATCH):
+        con.execute("BEGIN IMMEDIATE")
+        cur = con.execute("INSERT INTO batches(ingested_at, source, events) VALUES (?, ?, ?)",
+                          (time.time_ns() // 1000, "baseline", 0))
+        batch_id = cur.lastrowid
+        con.executemany("INSERT INTO events(id, opportunity, at, type, body, batch) VALUES (?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(id) DO NOTHING", [r + (batch_id,) for r in rows[begin:begin + BATCH]])
+        con.execute("COMMIT")
+    con.close()
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=1200, help="copies of the sample (default 1200)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    lines = scaled(args.copies)
+    n = len(lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "events.jsonl"
+        jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        events = pursuit.read_jsonl(jsonl).events
+        rows = [(e.id, e.opportunity, e.at_us, e.type_id, e.to_json()) for e in events]
+
+        def run_baseline():
+            baseline(fresh(tmp, "baseline.db"), rows)
+
+        def run_file():
+            pursuit.Store(fresh(tmp, "file.db")).ingest(jsonl, batch_size=BATCH)
+
+        def run_events():
+            pursuit.Store(fresh(tmp, "events.db")).ingest(events, batch_size=BATCH)
+
+        def run_again():  # everything already stored: the idempotent path
+            pursuit.Store(os.path.join(tmp, "file.db")).ingest(jsonl, batch_size=BATCH)
+
+        results = {}
+        for name, fn in [("sqlite3 executemany (baseline, rows ready-made)", run_baseline),
+                         ("pursuit Store.ingest(JSON Lines path)", run_file),
+                         ("pursuit Store.ingest(parsed Events)", run_events),
+                         ("pursuit re-ingest of the same file (all duplicates)", run_again)]:
+            results[name] = timed(fn, args.repeat)
+        size = os.path.getsize(os.path.join(tmp, "file.db")) + os.path.getsize(os.path.join(tmp, "file.db-wal")) \
+            if os.path.exists(os.path.join(tmp, "file.db-wal")) else os.path.getsize(os.path.join(tmp, "file.db"))
+    base = results["sqlite3 executemany (baseline, rows ready-made)"]
+    print(f"{n:,} events, batches of {BATCH:,}, WAL + synchronous=FULL, median of {args.repeat}")
+    print(f"{'':55s} {'events/s':>12s} {'vs baseline':>12s}")
+    for name, seconds in results.items():
+        print(f"{name:55s} {n / seconds:>12,.0f} {base / seconds:>11.2f}x")
+    print(f"store size: {size / n:.0f} bytes per event")
+
+
+if __name__ == "__main__":
+    main()
