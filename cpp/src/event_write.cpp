@@ -12,106 +12,208 @@ using nlohmann::ordered_json;
 
 namespace {
 
-template <class T>
-void put(ordered_json& j, const char* key, const std::optional<T>& v) {
-    if (v) j[key] = *v;
-}
-
-template <class E>
-ordered_json ids(const std::vector<E>& values) {
-    auto out = ordered_json::array();
-    for (E v : values) out.push_back(to_id(v));
-    return out;
-}
-
-struct BodyWriter {
+// Two sinks for the one field order below: a JSON value (to_json), and text
+// written directly (to_json_line, on the store's hot path), byte for byte what
+// dumping the JSON value would give.
+struct ValueSink {
     ordered_json& j;
+    void text(const char* key, const std::string& v) { j[key] = v; }
+    void term(const char* key, std::string_view id) { j[key] = id; }
+    void number(const char* key, double v) { j[key] = v; }
+    void number(const char* key, std::uint32_t v) { j[key] = v; }
+    void boolean(const char* key, bool v) { j[key] = v; }
+    void texts(const char* key, const std::vector<std::string>& v) { j[key] = v; }
+    template <class E>
+    void terms(const char* key, const std::vector<E>& values) {
+        auto out = ordered_json::array();
+        for (E v : values) out.push_back(to_id(v));
+        j[key] = std::move(out);
+    }
+};
+
+struct TextSink {
+    std::string& out;
+
+    void quoted(std::string_view s) {
+        static constexpr char hex[] = "0123456789abcdef";
+        out += '"';
+        for (const char c : s) {
+            const auto u = static_cast<unsigned char>(c);
+            switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\b': out += "\\b"; break;
+                case '\f': out += "\\f"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                default:
+                    if (u < 0x20) {
+                        out += "\\u00";
+                        out += hex[u >> 4];
+                        out += hex[u & 15];
+                    } else {
+                        out += c;
+                    }
+            }
+        }
+        out += '"';
+    }
+    void key(const char* k) {
+        out += out.size() > 1 ? ",\"" : "\"";
+        out += k;
+        out += "\":";
+    }
+    void text(const char* k, std::string_view v) {
+        key(k);
+        quoted(v);
+    }
+    void term(const char* k, std::string_view id) { text(k, id); }
+    void number(const char* k, double v) {
+        key(k);
+        out += ordered_json(v).dump();  // nlohmann's shortest round-trip form, as dump() writes it
+    }
+    void number(const char* k, std::uint32_t v) {
+        key(k);
+        out += std::to_string(v);
+    }
+    void boolean(const char* k, bool v) {
+        key(k);
+        out += v ? "true" : "false";
+    }
+    void texts(const char* k, const std::vector<std::string>& v) {
+        key(k);
+        out += '[';
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (i) out += ',';
+            quoted(v[i]);
+        }
+        out += ']';
+    }
+    template <class E>
+    void terms(const char* k, const std::vector<E>& values) {
+        key(k);
+        out += '[';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i) out += ',';
+            quoted(to_id(values[i]));
+        }
+        out += ']';
+    }
+};
+
+// The catalogue's field order, written once for both sinks.
+template <class Sink>
+struct BodyWriter {
+    Sink& j;
+
+    void opt(const char* key, const Text& v) const {
+        if (v) j.text(key, *v);
+    }
+    template <class E>
+    void opt_term(const char* key, const std::optional<E>& v) const {
+        if (v) j.term(key, to_id(*v));
+    }
 
     void operator()(const events::Open& b) const {
-        j["account"] = b.account;
-        j["name"] = b.name;
-        put(j, "amount", b.amount);
-        put(j, "currency", b.currency);
-        if (b.expected_close) j["expected_close"] = format_date(*b.expected_close);
-        put(j, "owner", b.owner);
+        j.text("account", b.account);
+        j.text("name", b.name);
+        if (b.amount) j.number("amount", *b.amount);
+        opt("currency", b.currency);
+        if (b.expected_close) j.text("expected_close", format_date(*b.expected_close));
+        opt("owner", b.owner);
     }
     void operator()(const events::Signal& b) const {
-        j["kind"] = to_id(b.kind);
-        put(j, "contact", b.contact);
+        j.term("kind", to_id(b.kind));
+        opt("contact", b.contact);
     }
     void operator()(const events::Qualify& b) const {
-        j["criterion"] = to_id(b.criterion);
-        j["answer"] = to_id(b.answer);
+        j.term("criterion", to_id(b.criterion));
+        j.term("answer", to_id(b.answer));
     }
     void operator()(const events::Contact& b) const {
-        j["contact"] = b.contact;
-        put(j, "name", b.name);
-        put(j, "title", b.title);
-        if (b.roles) j["roles"] = ids(*b.roles);
-        if (b.authority) j["authority"] = to_id(*b.authority);
-        if (b.stance) j["stance"] = to_id(*b.stance);
-        put(j, "access", b.access);
-        put(j, "focus", b.focus);
+        j.text("contact", b.contact);
+        opt("name", b.name);
+        opt("title", b.title);
+        if (b.roles) j.terms("roles", *b.roles);
+        opt_term("authority", b.authority);
+        opt_term("stance", b.stance);
+        if (b.access) j.boolean("access", *b.access);
+        if (b.focus) j.texts("focus", *b.focus);
     }
-    void operator()(const events::ContactLeft& b) const { j["contact"] = b.contact; }
+    void operator()(const events::ContactLeft& b) const { j.text("contact", b.contact); }
     void operator()(const events::Insight& b) const {
-        j["topic"] = to_id(b.topic);
-        j["text"] = b.text;
+        j.term("topic", to_id(b.topic));
+        j.text("text", b.text);
     }
     void operator()(const events::Competitor& b) const {
         if (b.none) {
-            j["none"] = true;
+            j.boolean("none", true);
             return;
         }
-        j["name"] = b.name;
-        if (!b.strengths.empty()) j["strengths"] = b.strengths;
-        if (!b.weaknesses.empty()) j["weaknesses"] = b.weaknesses;
-        put(j, "strategy", b.strategy);
-        if (!b.ties.empty()) j["ties"] = b.ties;
+        j.text("name", b.name);
+        if (!b.strengths.empty()) j.texts("strengths", b.strengths);
+        if (!b.weaknesses.empty()) j.texts("weaknesses", b.weaknesses);
+        opt("strategy", b.strategy);
+        if (!b.ties.empty()) j.texts("ties", b.ties);
     }
     void operator()(const events::Evidence& b) const {
-        j["kind"] = to_id(b.kind);
-        put(j, "contact", b.contact);
+        j.term("kind", to_id(b.kind));
+        opt("contact", b.contact);
     }
     void operator()(const events::EvidenceRevoked& b) const {
-        j["kind"] = to_id(b.kind);
-        put(j, "contact", b.contact);
+        j.term("kind", to_id(b.kind));
+        opt("contact", b.contact);
     }
     void operator()(const events::Interaction& b) const {
-        j["channel"] = to_id(b.channel);
-        j["direction"] = to_id(b.direction);
-        if (b.volume != 1) j["volume"] = b.volume;
-        put(j, "contact", b.contact);
+        j.term("channel", to_id(b.channel));
+        j.term("direction", to_id(b.direction));
+        if (b.volume != 1) j.number("volume", b.volume);
+        opt("contact", b.contact);
     }
     void operator()(const events::BuyerStageChange& b) const {
-        j["stage"] = to_id(b.stage);
-        put(j, "criteria_aligned", b.criteria_aligned);
+        j.term("stage", to_id(b.stage));
+        if (b.criteria_aligned) j.boolean("criteria_aligned", *b.criteria_aligned);
     }
     void operator()(const events::Lose& b) const {
-        j["reason"] = to_id(b.reason);
-        put(j, "competitor", b.competitor);
+        j.term("reason", to_id(b.reason));
+        opt("competitor", b.competitor);
     }
-    void operator()(const events::Disqualify& b) const { j["reason"] = b.reason; }
+    void operator()(const events::Disqualify& b) const { j.text("reason", b.reason); }
     // advance, win, reopen and note carry no fields of their own.
     template <class Empty>
     void operator()(const Empty&) const {}
 };
 
+template <class Sink>
+void write(Sink& j, const Event& e) {
+    BodyWriter<Sink> w{j};
+    j.text("id", e.id);
+    j.text("opportunity", e.opportunity);
+    j.text("at", format_timestamp(e.at));
+    j.term("type", to_id(e.type()));
+    w.opt("actor", e.actor);
+    std::visit(w, e.body);
+    w.opt("note", e.note);
+}
+
 }  // namespace
 
 ordered_json to_json(const Event& e) {
     ordered_json j;
-    j["id"] = e.id;
-    j["opportunity"] = e.opportunity;
-    j["at"] = format_timestamp(e.at);
-    j["type"] = to_id(e.type());
-    put(j, "actor", e.actor);
-    std::visit(BodyWriter{j}, e.body);
-    put(j, "note", e.note);
+    ValueSink sink{j};
+    write(sink, e);
     return j;
 }
 
-std::string to_json_line(const Event& e) { return to_json(e).dump(); }
+std::string to_json_line(const Event& e) {
+    std::string out = "{";
+    out.reserve(256);
+    TextSink sink{out};
+    write(sink, e);
+    out += '}';
+    return out;
+}
 
 JsonlResult read_jsonl(std::istream& in, OnError on_error) {
     JsonlResult result;

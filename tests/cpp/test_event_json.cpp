@@ -111,3 +111,25 @@ TEST_CASE("events compare field by field", "[event]") {
     std::get<events::Evidence>(b.body).kind = EvidenceKind::time_commitment;
     CHECK(a != b);
 }
+
+TEST_CASE("the direct text writer gives what dumping the JSON value gives", "[event][json]") {
+    // to_json_line writes text directly (the store's hot path); to_json builds a
+    // value. Both follow one field order; this keeps their bytes identical.
+    std::vector<Event> events;
+    for (const char* line : kCanonical) events.push_back(parse_event(line));
+    for (const auto& e : read_jsonl_file(PURSUIT_SAMPLE_EVENTS).events) events.push_back(e);
+    Event hostile = parse_event(kCanonical[0]);
+    hostile.note = std::string("quote \" backslash \\ tab \t newline \n cr \r bell \x07 nul ") + '\0' +
+                   " del \x7f 中文 😀 </script>";
+    hostile.actor = "\x1f\b\f";
+    events.push_back(hostile);
+    for (double amount : {0.0, -1.5, 1e-7, 123456789.125, 1e21, 0.1 + 0.2}) {
+        Event e = parse_event(kCanonical[0]);
+        std::get<events::Open>(e.body).amount = amount;
+        events.push_back(e);
+    }
+    for (const auto& e : events) {
+        INFO(e.id);
+        CHECK(to_json_line(e) == to_json(e).dump());
+    }
+}

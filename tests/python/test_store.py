@@ -213,7 +213,7 @@ def test_a_killed_ingest_leaves_whole_batches_and_rerunning_completes_it(tmp_pat
     big = tmp_path / "big.jsonl"
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path = tmp_path / "killed.db"
-    batch = 250
+    batch = 100  # many small transactions: the ingest is still running when killed
     cmd = [sys.executable, "-m", "pursuit", "ingest", str(big), "--db", str(path), "--batch-size", str(batch), "--quiet"]
     proc = subprocess.Popen(cmd)
     deadline = time.monotonic() + 60
