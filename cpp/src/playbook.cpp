@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "playbook_reader.hpp"
 #include "text.hpp"
 
 namespace pursuit {
@@ -33,77 +34,6 @@ const std::vector<std::string_view>& parameters(RequirementKind kind) {
     return table[static_cast<std::size_t>(kind)];
 }
 
-class Reader {
-public:
-    explicit Reader(std::string path) : path_(std::move(path)) {}
-
-    [[noreturn]] void fail(const std::string& sub, const std::string& reason) const {
-        throw PlaybookError(path_ + sub, reason);
-    }
-    const std::string& path() const { return path_; }
-
-    static std::string escape(const std::string& key) {  // JSON Pointer escaping
-        std::string out;
-        for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-        return out;
-    }
-
-    void object(const json& v, const std::vector<std::string_view>& allowed) const {
-        if (!v.is_object()) fail("", "expected an object");
-        for (const auto& item : v.items())
-            if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
-                fail("/" + escape(item.key()), "unexpected key " + quote(item.key()));
-    }
-    const json& required(const json& v, const std::string& key) const {
-        if (!v.contains(key)) fail("/" + key, "is missing");
-        return v.at(key);
-    }
-    std::string text(const json& v, const std::string& key) const {
-        const json& t = required(v, key);
-        if (!t.is_string() || t.get_ref<const std::string&>().empty()) fail("/" + key, "expected a non-empty string");
-        return t.get<std::string>();
-    }
-    Bilingual bilingual(const json& v, const std::string& key) const {
-        const Reader r(path_ + "/" + key);
-        const json& b = required(v, key);
-        r.object(b, {"en", "zh"});
-        return {r.text(b, "en"), r.text(b, "zh")};
-    }
-    template <class E>
-    E term_value(const json& t, const std::string& sub) const {
-        if (t.is_string())
-            if (auto parsed = parse_id<E>(t.get_ref<const std::string&>())) return *parsed;
-        const std::string_view kind = Vocabulary<E>::kind;
-        const bool vowel = std::string_view("aeiou").find(kind.front()) != std::string_view::npos;
-        fail(sub, std::string("expected ") + (vowel ? "an " : "a ") + std::string(kind) + ": one of " + expected_ids<E>());
-    }
-    template <class E>
-    E term(const json& v, const std::string& key) const {
-        return term_value<E>(required(v, key), "/" + key);
-    }
-    template <class E>
-    std::vector<E> terms(const json& v, const std::string& key) const {
-        const json& list = required(v, key);
-        if (!list.is_array() || list.empty()) fail("/" + key, "expected a non-empty array");
-        std::vector<E> out;
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const std::string sub = "/" + key + "/" + std::to_string(i);
-            const E e = term_value<E>(list[i], sub);
-            if (std::find(out.begin(), out.end(), e) != out.end()) fail(sub, "repeats " + quote(to_id(e)));
-            out.push_back(e);
-        }
-        return out;
-    }
-    std::uint32_t count(const json& v, const std::string& key, std::uint32_t lowest) const {
-        const json& n = required(v, key);
-        if (!n.is_number_integer() || n.get<std::int64_t>() < lowest || n.get<std::int64_t>() > 1'000'000)
-            fail("/" + key, "expected a whole number from " + std::to_string(lowest) + " to 1000000");
-        return static_cast<std::uint32_t>(n.get<std::int64_t>());
-    }
-
-private:
-    std::string path_;
-};
 
 Requirement read_requirement(const json& v, const Reader& r) {
     if (!v.is_object()) r.fail("", "expected a requirement object");
@@ -162,8 +92,9 @@ ordered_json ids(const std::vector<E>& values) {
 Playbook Playbook::from_json(const json& doc) {
     Playbook p;
     const Reader top("");
-    top.object(doc, {"name", "gates"});
+    top.object(doc, {"name", "gates", "assessment"});
     if (doc.contains("name")) p.name_ = top.text(doc, "name");
+    if (doc.contains("assessment")) p.assessment_ = read_assessment(doc.at("assessment"), Reader("/assessment"));
     const json& gates = top.required(doc, "gates");
     const Reader rg("/gates");
     if (!gates.is_object()) rg.fail("", "expected an object keyed by gate");
@@ -224,6 +155,7 @@ ordered_json Playbook::to_json() const {
         gates[std::string(to_id(static_cast<Gate>(g)))] = std::move(list);
     }
     doc["gates"] = std::move(gates);
+    doc["assessment"] = write_assessment(assessment_);
     return doc;
 }
 

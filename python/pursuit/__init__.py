@@ -15,7 +15,7 @@ from .summary import EventSummary, summarize
 from .vocabulary import (
     Answer, Authority, BuyerStage, Channel, Criterion, Direction, EventType, EvidenceKind, Gate,
     InsightTopic, Lang, LossReason, Outcome, RequirementKind, Role, SignalKind, Stance, Step, Term,
-    Verdict,
+    Verdict, RiskFlag, Severity, ConnectionLevel, ForecastCategory,
 )
 
 __version__ = _metadata.version("pursuit")
@@ -26,5 +26,5 @@ __all__ = [
     "Result", "options", "Store", "StoreError", "StoreStats", "IngestSummary",
     "EventFile", "EventSummary", "EventType", "EvidenceKind", "Gate", "InsightTopic", "Lang",
     "LossReason", "Outcome", "RequirementKind", "Role", "SignalKind", "Stance", "Step", "Term",
-    "Verdict", "data", "parse_jsonl", "read_jsonl", "summarize", "__version__",
+    "Verdict", "RiskFlag", "Severity", "ConnectionLevel", "ForecastCategory", "data", "parse_jsonl", "read_jsonl", "summarize", "__version__",
 ]

@@ -16,7 +16,8 @@ from . import _core
 __all__ = [
     "Term", "Lang", "Step", "Outcome", "BuyerStage", "SignalKind", "Criterion", "Answer",
     "InsightTopic", "EvidenceKind", "Role", "Authority", "Stance", "LossReason", "Channel",
-    "Direction", "Gate", "RequirementKind", "Verdict", "EventType", "LANGS",
+    "Direction", "Gate", "RequirementKind", "Verdict", "EventType", "RiskFlag", "Severity", "ConnectionLevel",
+    "ForecastCategory", "LANGS",
 ]
 
 LANGS = ("en", "zh")
@@ -71,6 +72,10 @@ Direction = _make("Direction")
 Gate = _make("Gate")
 RequirementKind = _make("RequirementKind")
 Verdict = _make("Verdict")
+RiskFlag = _make("RiskFlag")
+Severity = _make("Severity")
+ConnectionLevel = _make("ConnectionLevel")
+ForecastCategory = _make("ForecastCategory")
 EventType = _make("EventType")
 
 # A vocabulary added in C++ but not named here would be invisible to users.

@@ -59,6 +59,44 @@ struct Requirement {
     CustomCheck check;
 };
 
+// Thresholds and priors for assessing opportunities (assessment.hpp): the
+// playbook's optional "assessment" section overrides any of them.
+struct AssessmentRules {
+    std::uint32_t window_days = 30;            // connection: the recent window, compared with the one before
+    std::uint32_t hot_volume = 6;              // interactions in the window for "hot"
+    std::uint32_t warm_volume = 2;             // ... and for "warm"
+    std::uint32_t cooling_days = 21;           // no interaction for this long: cooling
+    double cooling_drop = 0.5;                 // or the window's volume below this share of the one before
+    std::uint32_t stalled_evidence_days = 45;  // stalled: no new evidence for this long
+    std::uint32_t stalled_step_days = 90;      // ... or this long in one step
+    // Chance of winning by step, before any model (the calibration baseline).
+    std::array<double, size<Step>()> stage_priors{0.05, 0.10, 0.25, 0.45, 0.70};
+    // The buyer stages in step with each of our steps: before the first we are
+    // ahead of the buyer, past the second behind.
+    std::array<std::array<BuyerStage, 2>, size<Step>()> in_step{{
+        {BuyerStage::need_awareness, BuyerStage::need_definition},
+        {BuyerStage::need_awareness, BuyerStage::need_definition},
+        {BuyerStage::need_awareness, BuyerStage::evaluation},
+        {BuyerStage::need_definition, BuyerStage::evaluation},
+        {BuyerStage::evaluation, BuyerStage::purchased},
+    }};
+    std::array<Severity, size<RiskFlag>()> severity{
+        Severity::high,    // no_key_person_access
+        Severity::medium,  // single_threaded
+        Severity::medium,  // no_advocate
+        Severity::medium,  // no_sales_guide
+        Severity::high,    // competitor_tie_authority
+        Severity::high,    // criteria_misaligned
+        Severity::high,    // behind_buyer
+        Severity::medium,  // ahead_of_buyer
+        Severity::medium,  // connection_cooling
+        Severity::medium,  // stalled
+        Severity::high,    // unfunded
+        Severity::high,    // key_person_changed
+    };
+    bool operator==(const AssessmentRules& o) const;
+};
+
 // A playbook document that does not validate: `path` is a JSON Pointer to the
 // offending value ("/gates/tracking/2/min"), `reason` what was expected.
 class PlaybookError : public std::runtime_error {
@@ -81,6 +119,7 @@ public:
 
     const std::string& name() const { return name_; }
     const std::vector<Requirement>& gate(Gate g) const { return gates_[static_cast<std::size_t>(g)]; }
+    const AssessmentRules& assessment() const { return assessment_; }
     bool has_custom() const { return has_custom_; }
     // Adds a custom requirement (code unique within the gate, texts non-empty).
     void add_custom(Gate g, std::string code, Bilingual text, Bilingual action, CustomCheck check);
@@ -89,6 +128,7 @@ private:
     std::string name_ = "custom";
     std::array<std::vector<Requirement>, size<Gate>()> gates_;
     bool has_custom_ = false;  // asked on every apply: kept, not recomputed
+    AssessmentRules assessment_;
 };
 
 // The gate that leads into `step` (identification has none).

@@ -47,6 +47,14 @@ enum class RequirementKind : std::uint8_t {
 };
 // What applying an event did.
 enum class Verdict : std::uint8_t { accepted, refused, fell_back, not_applicable, rejected };
+// Assessment: risk flags, their severity, the connection level, forecast categories.
+enum class RiskFlag : std::uint8_t {
+    no_key_person_access, single_threaded, no_advocate, no_sales_guide, competitor_tie_authority,
+    criteria_misaligned, behind_buyer, ahead_of_buyer, connection_cooling, stalled, unfunded, key_person_changed
+};
+enum class Severity : std::uint8_t { low, medium, high };
+enum class ConnectionLevel : std::uint8_t { cold, warm, hot };
+enum class ForecastCategory : std::uint8_t { pipeline, best_case, commit, closed, omitted };
 // Order matches the alternatives of events::Body (event.hpp).
 enum class EventType : std::uint8_t {
     open, signal, qualify, contact, contact_left, insight, competitor, evidence, evidence_revoked,
@@ -305,10 +313,64 @@ struct Vocabulary<EventType> {
     }};
 };
 
+template <>
+struct Vocabulary<RiskFlag> {
+    static constexpr std::string_view kind = "risk flag", type_name = "RiskFlag";
+    static constexpr std::array<Term<RiskFlag>, 12> terms{{
+        {RiskFlag::no_key_person_access, "no_key_person_access", "No access to a key person", "没有接触到关键人"},
+        {RiskFlag::single_threaded, "single_threaded", "Single-threaded: one contact only", "单线联系：只有一位联系人"},
+        {RiskFlag::no_advocate, "no_advocate", "No advocate", "没有代言人"},
+        {RiskFlag::no_sales_guide, "no_sales_guide", "No sales guide", "没有销售引导人"},
+        {RiskFlag::competitor_tie_authority, "competitor_tie_authority", "A contact tied to a competitor has high authority",
+         "与竞争对手有关联的联系人权限很高"},
+        {RiskFlag::criteria_misaligned, "criteria_misaligned", "Selection criteria misaligned after need definition",
+         "需求定义后选择标准与我方不一致"},
+        {RiskFlag::behind_buyer, "behind_buyer", "Our step is behind the buyer's stage", "我方步骤落后于客户购买阶段"},
+        {RiskFlag::ahead_of_buyer, "ahead_of_buyer", "Our step is far ahead of the buyer's stage", "我方步骤远超客户购买阶段"},
+        {RiskFlag::connection_cooling, "connection_cooling", "Connection cooling", "关联正在变冷"},
+        {RiskFlag::stalled, "stalled", "Stalled", "停滞不前"},
+        {RiskFlag::unfunded, "unfunded", "Unfunded", "没有资金"},
+        {RiskFlag::key_person_changed, "key_person_changed", "A key person changed after qualification", "界定后关键人发生变动"},
+    }};
+};
+
+template <>
+struct Vocabulary<Severity> {
+    static constexpr std::string_view kind = "severity", type_name = "Severity";
+    static constexpr std::array<Term<Severity>, 3> terms{{
+        {Severity::low, "low", "Low", "低"},
+        {Severity::medium, "medium", "Medium", "中"},
+        {Severity::high, "high", "High", "高"},
+    }};
+};
+
+template <>
+struct Vocabulary<ConnectionLevel> {
+    static constexpr std::string_view kind = "connection level", type_name = "ConnectionLevel";
+    static constexpr std::array<Term<ConnectionLevel>, 3> terms{{
+        {ConnectionLevel::cold, "cold", "Cold", "冷"},
+        {ConnectionLevel::warm, "warm", "Warm", "温"},
+        {ConnectionLevel::hot, "hot", "Hot", "热"},
+    }};
+};
+
+template <>
+struct Vocabulary<ForecastCategory> {
+    static constexpr std::string_view kind = "forecast category", type_name = "ForecastCategory";
+    static constexpr std::array<Term<ForecastCategory>, 5> terms{{
+        {ForecastCategory::pipeline, "pipeline", "Pipeline", "管道"},
+        {ForecastCategory::best_case, "best_case", "Best case", "最佳情况"},
+        {ForecastCategory::commit, "commit", "Commit", "承诺"},
+        {ForecastCategory::closed, "closed", "Closed", "已成交"},
+        {ForecastCategory::omitted, "omitted", "Omitted", "不计入"},
+    }};
+};
+
 // Every vocabulary, for code that walks them all (Python enum generation, tests).
 using AllVocabularies = std::tuple<Lang, Step, Outcome, BuyerStage, SignalKind, Criterion, Answer,
                                    InsightTopic, EvidenceKind, Role, Authority, Stance, LossReason,
-                                   Channel, Direction, Gate, RequirementKind, Verdict, EventType>;
+                                   Channel, Direction, Gate, RequirementKind, Verdict, EventType, RiskFlag,
+                                   Severity, ConnectionLevel, ForecastCategory>;
 
 namespace detail {
 template <class E>

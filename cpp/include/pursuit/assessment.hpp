@@ -1,0 +1,83 @@
+// Assessing an opportunity: the method's verification indicators (connection
+// state, progress, buying stage against our step), explainable risk flags,
+// next-step guidance, the stage prior and forecast category, and the feature
+// tokens the win model learns from. Thresholds come from the playbook's
+// AssessmentRules. Pure functions of the opportunity and a moment.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pursuit/opportunity.hpp"
+
+namespace pursuit {
+
+// 关联状态指标: how much the two sides exchange.
+struct Connection {
+    std::uint32_t inbound = 0, outbound = 0, mutual = 0;  // all interaction volume so far, by direction
+    std::uint32_t recent = 0, previous = 0;               // volume in the window to `as_of`, and the one before
+    double days_since_last = -1;                          // -1: no interaction yet
+    ConnectionLevel level = ConnectionLevel::cold;
+    bool cooling = false;
+};
+
+// 取得的进展: the buyer's commitments held, against what the gates ahead need.
+struct Progress {
+    std::vector<EvidenceKind> held;     // valid evidence kinds held now
+    std::vector<EvidenceKind> needed;   // evidence kinds the gates ahead ask for
+    std::vector<EvidenceKind> missing;  // needed and not held
+    double share() const {
+        return needed.empty() ? 1.0 : 1.0 - static_cast<double>(missing.size()) / static_cast<double>(needed.size());
+    }
+};
+
+// 购买流程阶段: the buyer's stage against our step.
+struct Coupling {
+    BuyerStage buyer{};
+    BuyerStage earliest{}, latest{};  // the stages in step with ours (AssessmentRules::in_step)
+    bool behind = false;               // the buyer is past what our step expects
+    bool ahead = false;                // we are ahead of where the buyer is
+};
+
+// A raised flag and the facts it was computed from (name, value), for explaining it.
+struct Flag {
+    RiskFlag code{};
+    Severity severity{};
+    std::vector<std::pair<std::string, std::string>> facts;
+};
+
+// One unmet requirement of the next gate, with how many requirements of the
+// gates ahead the same fact would also satisfy.
+struct Guidance {
+    RequirementRef ref;
+    std::uint32_t unblocks = 1;  // this requirement and its twins further on
+    std::uint32_t have = 0, need = 0;
+};
+
+// For a closed opportunity, everything but the prior and the category is as it
+// stood when it closed (so a model learns from what was known then); it gets
+// no guidance.
+struct Assessment {
+    Timestamp as_of = 0;  // the moment judged
+    Connection connection;
+    Progress progress;
+    Coupling coupling;
+    std::vector<Flag> flags;
+    std::vector<Guidance> guidance;  // most unblocking first
+    double stage_prior = 0;          // won 1, lost / disqualified 0
+    ForecastCategory category{};
+    double days_in_step = 0;
+    double days_since_evidence = -1;  // -1: no evidence yet
+};
+
+// Assesses `opportunity` as of `as_of` (the facts are those of its events so far).
+Assessment assess(const Opportunity& opportunity, Timestamp as_of);
+
+// The win model's tokens for this opportunity: steps and buyer stages reached
+// (one token per stage reached, so "at least" is learnt), evidence kinds held,
+// roles covered, flags raised, and the owner. A closed opportunity is
+// described as it stood when it closed.
+std::vector<std::string> win_features(const Opportunity& opportunity, const Assessment& assessment);
+
+}  // namespace pursuit

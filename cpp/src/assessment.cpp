@@ -1,0 +1,218 @@
+// Indicators, risk flags, guidance and win-model features: see assessment.hpp.
+#include "pursuit/assessment.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pursuit {
+namespace {
+
+double days(Timestamp from, Timestamp to) { return static_cast<double>(to - from) / static_cast<double>(kMicrosPerDay); }
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    return buf;
+}
+
+Connection connection(const Facts& f, Timestamp as_of, const AssessmentRules& rules) {
+    Connection c;
+    const Timestamp window = static_cast<Timestamp>(rules.window_days) * kMicrosPerDay;
+    Timestamp last = INT64_MIN;
+    for (const auto& i : f.interactions) {
+        if (i.at > as_of) continue;
+        (i.direction == Direction::inbound ? c.inbound : i.direction == Direction::outbound ? c.outbound : c.mutual) += i.volume;
+        if (i.at > as_of - window) c.recent += i.volume;
+        else if (i.at > as_of - 2 * window) c.previous += i.volume;
+        last = std::max(last, i.at);
+    }
+    if (last != INT64_MIN) c.days_since_last = days(last, as_of);
+    // Never talked: silence counts from the day it was opened.
+    const double silence = last != INT64_MIN ? c.days_since_last : days(f.header.opened_at, as_of);
+    // Hot needs both sides talking: a one-way stream of our emails is not a connection.
+    const bool both_ways = c.mutual > 0 || (c.inbound > 0 && c.outbound > 0);
+    c.level = c.recent >= rules.hot_volume && both_ways ? ConnectionLevel::hot
+              : c.recent >= rules.warm_volume            ? ConnectionLevel::warm
+                                                         : ConnectionLevel::cold;
+    c.cooling = (silence > rules.cooling_days) ||
+                (c.previous > 0 && static_cast<double>(c.recent) < rules.cooling_drop * static_cast<double>(c.previous));
+    return c;
+}
+
+// The gates still ahead of the opportunity's step, ending with the gate to won.
+std::vector<Gate> gates_ahead(Step step) {
+    std::vector<Gate> out;
+    for (std::size_t s = static_cast<std::size_t>(step) + 1; s < size<Step>(); ++s)
+        out.push_back(*gate_into(static_cast<Step>(s)));
+    out.push_back(Gate::won);
+    return out;
+}
+
+template <class T>
+void add_unique(std::vector<T>& v, T x) {
+    if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+}
+
+Progress progress(const Opportunity& o) {
+    Progress p;
+    const Facts& f = o.facts();
+    for (std::size_t k = 0; k < size<EvidenceKind>(); ++k)
+        if (f.valid_evidence(static_cast<EvidenceKind>(k))) p.held.push_back(static_cast<EvidenceKind>(k));
+    if (o.outcome()) return p;
+    for (Gate g : gates_ahead(o.step()))
+        for (const auto& q : o.playbook().gate(g))
+            if (q.kind == RequirementKind::evidence)
+                for (EvidenceKind k : q.evidence_kinds) add_unique(p.needed, k);
+    for (EvidenceKind k : p.needed)
+        if (std::find(p.held.begin(), p.held.end(), k) == p.held.end()) p.missing.push_back(k);
+    return p;
+}
+
+// The same fact satisfies both: equal kind and parameters (codes and texts aside).
+bool twins(const Requirement& a, const Requirement& b) {
+    return a.kind == b.kind && a.kind != RequirementKind::custom && a.criterion == b.criterion && a.answers == b.answers &&
+           a.signal_kinds == b.signal_kinds && a.role == b.role && a.min_authority == b.min_authority &&
+           a.stances == b.stances && a.access == b.access && a.evidence_kinds == b.evidence_kinds &&
+           a.topics == b.topics && a.min_stage == b.min_stage;
+}
+
+std::vector<Guidance> guidance(const Opportunity& o) {
+    std::vector<Guidance> out;
+    const auto report = o.requirements();
+    if (!report) return out;
+    const auto ahead = gates_ahead(o.step());
+    for (const auto& item : report->items) {
+        if (item.met) continue;
+        const Requirement& q = o.requirement(item.ref);
+        Guidance g{item.ref, 0, item.have, item.need};
+        for (Gate gate : ahead)
+            for (const auto& other : o.playbook().gate(gate)) g.unblocks += (&other == &q) || twins(other, q);
+        out.push_back(g);
+    }
+    // Most unblocking first; then the nearest to done; then the playbook's order.
+    std::stable_sort(out.begin(), out.end(), [](const Guidance& a, const Guidance& b) {
+        if (a.unblocks != b.unblocks) return a.unblocks > b.unblocks;
+        return (a.need - std::min(a.have, a.need)) < (b.need - std::min(b.have, b.need));
+    });
+    return out;
+}
+
+// When the opportunity first reached `step` (0 if it never did).
+Timestamp reached_at(const Opportunity& o, Step step) {
+    for (const auto& r : o.history())
+        if (r.after.step >= step) return r.at;
+    return 0;
+}
+
+void flags(const Opportunity& o, Assessment& a) {
+    const Facts& f = o.facts();
+    const auto& rules = o.playbook().assessment();
+    auto raise = [&](RiskFlag code, std::vector<std::pair<std::string, std::string>> facts) {
+        a.flags.push_back({code, rules.severity[static_cast<std::size_t>(code)], std::move(facts)});
+    };
+    const Step step = o.step();
+    std::uint32_t active = 0, key_people = 0, reachable_key = 0, advocates = 0, guides = 0;
+    std::vector<std::string> tied_with_authority;
+    for (const auto& c : f.contacts) {
+        if (!c.active) continue;
+        ++active;
+        const bool key = c.roles.has(Role::key_person);
+        key_people += key;
+        reachable_key += key && c.access;
+        advocates += c.stance == Stance::advocate;
+        guides += c.roles.has(Role::sales_guide);
+        bool tied = c.roles.has(Role::competitor_tie);
+        for (const auto& comp : f.competitors)
+            tied = tied || std::find(comp.ties.begin(), comp.ties.end(), c.id) != comp.ties.end();
+        if (tied && c.authority == Authority::high) tied_with_authority.push_back(c.id);
+    }
+    const std::size_t access_evidence = f.valid_evidence(EvidenceKind::key_person_access);
+    if (step >= Step::qualification && access_evidence == 0 && reachable_key == 0)
+        raise(RiskFlag::no_key_person_access, {{"key_people", std::to_string(key_people)}, {"key_person_access_evidence", "0"}});
+    if (step >= Step::qualification && active == 1) raise(RiskFlag::single_threaded, {{"active_contacts", "1"}});
+    if (step >= Step::tracking && advocates == 0) raise(RiskFlag::no_advocate, {{"advocates", "0"}});
+    if (step >= Step::monitoring && guides == 0) raise(RiskFlag::no_sales_guide, {{"sales_guides", "0"}});
+    for (const auto& id : tied_with_authority) raise(RiskFlag::competitor_tie_authority, {{"contact", id}, {"authority", "high"}});
+    if (o.buyer_stage() > BuyerStage::need_definition && f.criteria_aligned == false)
+        raise(RiskFlag::criteria_misaligned, {{"buyer_stage", std::string(to_id(o.buyer_stage()))}, {"criteria_aligned", "false"}});
+    const Coupling& k = a.coupling;
+    const std::pair<std::string, std::string> our_step{"step", std::string(to_id(step))}, buyer{"buyer_stage", std::string(to_id(k.buyer))};
+    if (k.behind) raise(RiskFlag::behind_buyer, {our_step, buyer, {"latest_in_step", std::string(to_id(k.latest))}});
+    if (k.ahead) raise(RiskFlag::ahead_of_buyer, {our_step, buyer, {"earliest_in_step", std::string(to_id(k.earliest))}});
+    const Connection& c = a.connection;
+    if (c.cooling)
+        raise(RiskFlag::connection_cooling, {{"days_since_last", c.days_since_last < 0 ? "none" : num(c.days_since_last)},
+                                             {"recent_volume", std::to_string(c.recent)}, {"previous_volume", std::to_string(c.previous)}});
+    const double since_progress = a.days_since_evidence >= 0 ? a.days_since_evidence : days(f.header.opened_at, a.as_of);
+    if (since_progress > rules.stalled_evidence_days || a.days_in_step > rules.stalled_step_days)
+        raise(RiskFlag::stalled, {{"days_since_evidence", a.days_since_evidence < 0 ? "none" : num(a.days_since_evidence)},
+                                  {"days_in_step", num(a.days_in_step)}});
+    if (f.answer(Criterion::funding) == Answer::no) raise(RiskFlag::unfunded, {{"funding", "no"}});
+    const Timestamp qualified = reached_at(o, Step::qualification);
+    if (qualified)
+        for (const auto& ct : f.contacts)
+            if (ct.roles.has(Role::key_person) && !ct.active && ct.left_at >= qualified)
+                raise(RiskFlag::key_person_changed, {{"contact", ct.id}, {"left_at", format_timestamp(ct.left_at)}});
+}
+
+ForecastCategory category(const Opportunity& o, const Assessment& a) {
+    if (o.outcome()) return o.outcome() == Outcome::won ? ForecastCategory::closed : ForecastCategory::omitted;
+    for (const auto& fl : a.flags)
+        if (fl.code == RiskFlag::unfunded || fl.code == RiskFlag::criteria_misaligned) return ForecastCategory::omitted;
+    const bool budget = o.facts().valid_evidence(EvidenceKind::budget_commitment) > 0;
+    if (o.step() == Step::verification && (budget || o.buyer_stage() >= BuyerStage::final_approval))
+        return ForecastCategory::commit;
+    if (o.step() >= Step::monitoring) return ForecastCategory::best_case;
+    return ForecastCategory::pipeline;
+}
+
+}  // namespace
+
+Assessment assess(const Opportunity& o, Timestamp as_of) {
+    Assessment a;
+    const Facts& f = o.facts();
+    // A closed opportunity is judged as it stood when it closed.
+    if (o.outcome() && f.closing) as_of = std::min(as_of, f.closing->at);
+    a.as_of = as_of;
+    const auto& rules = o.playbook().assessment();
+    a.connection = connection(f, as_of, rules);
+    a.progress = progress(o);
+    Timestamp since = f.header.opened_at;
+    for (const auto& r : o.history())
+        if (r.before != r.after && r.at <= as_of) since = r.at;
+    a.days_in_step = std::max(0.0, days(since, as_of));
+    Timestamp evidence_at = INT64_MIN;
+    for (const auto& e : f.evidence) evidence_at = std::max(evidence_at, e.at);
+    if (evidence_at != INT64_MIN) a.days_since_evidence = std::max(0.0, days(evidence_at, as_of));
+    const auto& range = rules.in_step[static_cast<std::size_t>(o.step())];
+    a.coupling = {o.buyer_stage(), range[0], range[1], o.buyer_stage() > range[1], o.buyer_stage() < range[0]};
+    flags(o, a);
+    if (o.outcome()) {
+        a.stage_prior = o.outcome() == Outcome::won ? 1.0 : 0.0;
+    } else {
+        a.stage_prior = rules.stage_priors[static_cast<std::size_t>(o.step())];
+        a.guidance = guidance(o);
+    }
+    a.category = category(o, a);
+    return a;
+}
+
+std::vector<std::string> win_features(const Opportunity& o, const Assessment& a) {
+    std::vector<std::string> out;
+    for (std::size_t s = 0; s <= static_cast<std::size_t>(o.step()); ++s)
+        out.push_back("reached:" + std::string(to_id(static_cast<Step>(s))));
+    for (std::size_t b = 0; b <= static_cast<std::size_t>(o.buyer_stage()); ++b)
+        out.push_back("buyer:" + std::string(to_id(static_cast<BuyerStage>(b))));
+    for (EvidenceKind k : a.progress.held) out.push_back("evidence:" + std::string(to_id(k)));
+    std::vector<Role> roles;
+    for (const auto& c : o.facts().contacts)
+        if (c.active)
+            for (Role r : c.roles.roles()) add_unique(roles, r);
+    std::sort(roles.begin(), roles.end());
+    for (Role r : roles) out.push_back("role:" + std::string(to_id(r)));
+    for (const auto& fl : a.flags) add_unique(out, "flag:" + std::string(to_id(fl.code)));
+    if (o.facts().header.owner) out.push_back("owner=" + *o.facts().header.owner);
+    return out;
+}
+
+}  // namespace pursuit
