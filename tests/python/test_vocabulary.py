@@ -12,7 +12,7 @@ VOCABULARIES = [getattr(pursuit, name) for name in _core.vocabularies()]
 
 def test_every_cpp_vocabulary_is_a_python_enum():
     assert {v.__name__ for v in VOCABULARIES} == set(_core.vocabularies())
-    assert len(VOCABULARIES) == 19
+    assert len(VOCABULARIES) == 23
 
 
 @pytest.mark.parametrize("vocab", VOCABULARIES, ids=lambda v: v.__name__)
