@@ -103,7 +103,7 @@ INSIGHTS = {
 }
 
 NOTES = {
-    "first_meeting": (("首次拜访，介绍了我们的方案", "First visit; presented our approach"),
+    "first_meeting": (("初次接触，介绍了我们的方案", "First contact; presented our approach"),
                       ("初次沟通，了解现状", "First conversation about the current situation")),
     "funding_yes": (("年度预算已划拨", "Budget allocated in the annual plan"), ("董事会已批准资金", "Board approved the funding")),
     "funding_unknown": (("预算尚在审批", "Budget still under review"),),
