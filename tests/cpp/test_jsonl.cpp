@@ -65,8 +65,10 @@ TEST_CASE("JSON Lines: a missing file is reported", "[jsonl]") {
     CHECK_THROWS_WITH(read_jsonl_file("/nonexistent/events.jsonl"), "cannot open /nonexistent/events.jsonl");
 }
 
-TEST_CASE("the bundled sample is valid, has every event type and round-trips", "[jsonl][sample]") {
-    const auto r = read_jsonl_file(PURSUIT_SAMPLE_EVENTS, OnError::collect);
+TEST_CASE("the bundled sample and the stories fixture are valid, have every event type and round-trip", "[jsonl][sample]") {
+    const std::string path = GENERATE(as<std::string>{}, PURSUIT_SAMPLE_EVENTS, PURSUIT_STORIES);
+    CAPTURE(path);
+    const auto r = read_jsonl_file(path, OnError::collect);
     for (const auto& err : r.errors) UNSCOPED_INFO(err.what());
     CHECK(r.errors.empty());
     std::set<EventType> types;

@@ -163,7 +163,7 @@ TEST_CASE("copies are independent; moves keep custom checks pointing at the righ
 }
 
 TEST_CASE("replaying the same events gives an identical opportunity", "[opportunity][replay]") {
-    const auto file = read_jsonl_file(PURSUIT_SAMPLE_EVENTS);
+    const auto file = read_jsonl_file(PURSUIT_STORIES);  // the hand-written stories, twelve opportunities
     auto replay = [&] {
         std::map<std::string, Opportunity> opps;
         for (const auto& e : file.events) opps.try_emplace(e.opportunity, e.opportunity).first->second.apply(e);

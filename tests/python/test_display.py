@@ -30,9 +30,9 @@ def test_opportunity_html_follows_the_language_setting():
     assert "培养在我们不在场时为我们说话的代言人" in html
 
 
-def test_pipeline_html_summarises_by_step_and_buyer_stage():
+def test_pipeline_html_summarises_by_step_and_buyer_stage(stories_path):
     p = Pipeline()
-    p.apply(pursuit.data.sample_events_path())
+    p.apply(stories_path)
     html = p._repr_html_()
     assert "<b>12</b> opportunities" in html and "By step" in html and "By buyer stage" in html
     assert "Won" in html and "Evaluation" in html

@@ -162,9 +162,9 @@ def test_snapshot_as_of():
         p.snapshot(as_of="next tuesday")
 
 
-def test_the_sample():
+def test_the_stories(stories_path):
     p = Pipeline()
-    summary = p.apply(pursuit.data.sample_events_path())
+    summary = p.apply(stories_path)
     assert summary.verdicts[Verdict.REJECTED] == 0
     snap = p.snapshot().set_index("opportunity")
     assert snap.loc["OPP-001", "outcome"] == "won"

@@ -120,10 +120,10 @@ def test_conflicting_ids(tmp_path):
     assert store.events()[0].fields["name"] == "N"
 
 
-def test_progress_reports_batches(tmp_path, sample_path):
+def test_progress_reports_batches(tmp_path, stories_path):
     calls = []
-    Store(tmp_path / "s.db").ingest(sample_path, batch_size=100, progress=lambda done, total: calls.append((done, total)))
-    n = len(pursuit.read_jsonl(sample_path))
+    Store(tmp_path / "s.db").ingest(stories_path, batch_size=100, progress=lambda done, total: calls.append((done, total)))
+    n = len(pursuit.read_jsonl(stories_path))  # 238: two whole batches and a part
     assert calls == [(0, n), (100, n), (200, n), (n, n)]
 
 

@@ -21,7 +21,7 @@ def _path(name: str) -> Path:
 
 
 def sample_events_path() -> Path:
-    """The bundled sample: a dozen opportunities, every event type, notes in English and Chinese."""
+    """The bundled sample, written by :mod:`pursuit.sample`: 300 opportunities, notes in English and Chinese."""
     return _path("sample-events.jsonl")
 
 
