@@ -51,4 +51,5 @@ PYBIND11_MODULE(_core, m) {
     pursuit::bindings::register_opportunity(m);
     pursuit::bindings::register_pipeline(m);
     pursuit::bindings::register_store(m);
+    pursuit::bindings::register_assessment(m);
 }

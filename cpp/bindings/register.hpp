@@ -16,6 +16,7 @@ void register_playbook(pybind11::module_& m);
 void register_opportunity(pybind11::module_& m);
 void register_pipeline(pybind11::module_& m);
 void register_store(pybind11::module_& m);
+void register_assessment(pybind11::module_& m);
 
 // A pursuit.EventError instance (not raised) carrying event_id, line, field
 // and reason as attributes; the exception translator raises the same objects.

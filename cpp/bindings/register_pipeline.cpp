@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "inputs.hpp"
+#include "py_pipeline.hpp"
 #include "records.hpp"
 #include "register.hpp"
 
@@ -16,12 +17,6 @@ namespace py = pybind11;
 
 namespace pursuit::bindings {
 namespace {
-
-// A pipeline and what its latest batch did.
-struct PyPipeline {
-    Pipeline pipeline;
-    std::vector<BatchRecord> records;
-};
 
 py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned threads) {
     if (!collect && !parsed.errors.empty()) throw parsed.errors.front();

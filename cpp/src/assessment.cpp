@@ -197,11 +197,12 @@ Assessment assess(const Opportunity& o, Timestamp as_of) {
     return a;
 }
 
-std::vector<std::string> win_features(const Opportunity& o, const Assessment& a) {
+std::vector<std::string> win_features(const Opportunity& o, const Assessment& a, bool for_fitting) {
     std::vector<std::string> out;
-    for (std::size_t s = 0; s <= static_cast<std::size_t>(o.step()); ++s)
+    const auto step = static_cast<std::size_t>(o.step()), buyer = static_cast<std::size_t>(o.buyer_stage());
+    for (std::size_t s = for_fitting ? 0 : step; s <= step; ++s)
         out.push_back("reached:" + std::string(to_id(static_cast<Step>(s))));
-    for (std::size_t b = 0; b <= static_cast<std::size_t>(o.buyer_stage()); ++b)
+    for (std::size_t b = for_fitting ? 0 : buyer; b <= buyer; ++b)
         out.push_back("buyer:" + std::string(to_id(static_cast<BuyerStage>(b))));
     for (EvidenceKind k : a.progress.held) out.push_back("evidence:" + std::string(to_id(k)));
     std::vector<Role> roles;

@@ -187,6 +187,15 @@ class Opportunity:
         df.insert(1, "at", pd.to_datetime(df.pop("at_us"), unit="us", utc=True))
         return df
 
+    def assess(self, as_of: Any = None):
+        """Indicators, risk flags and guidance as of ``as_of`` (default: its latest event).
+
+        Returns an :class:`~pursuit.assessment.Assessment`.
+        """
+        from .assessment import assess_opportunity
+
+        return assess_opportunity(self, as_of)
+
     def explain(self, lang: str | None = None) -> str:
         """Where it stands and what is missing, in words."""
         from .display import explain

@@ -155,6 +155,16 @@ class Pipeline:
             "last_at": pd.to_datetime(last, unit="us", utc=True),
         })
 
+    def assess(self, as_of: Any = None) -> pd.DataFrame:
+        """One row per opportunity: connection, progress, coupling, a boolean column per
+        risk flag (``flag:<code>``), stage prior, forecast category, next action.
+
+        ``as_of`` defaults to the latest event in the pipeline.
+        """
+        from .assessment import assess_pipeline
+
+        return assess_pipeline(self, as_of)
+
     def outcomes(self) -> pd.DataFrame:
         """What each event of the latest batch did, in the batch's order."""
         c = self._core.outcomes()

@@ -42,11 +42,12 @@ class Playbook:
     ['warning_signal', 'account_contact']
     """
 
-    __slots__ = ("_core", "_custom")
+    __slots__ = ("_core", "_custom", "_flags")
 
     def __init__(self, core: _core.Playbook) -> None:
         self._core = core
         self._custom: list[tuple] = []
+        self._flags: list = []  # CustomFlag, evaluated in Python after the C++ assessment
 
     @classmethod
     def default(cls) -> "Playbook":
@@ -111,8 +112,32 @@ class Playbook:
         self._custom.append((gate.value, code, check, text, action))
         return self
 
+    def add_flag(
+        self,
+        code: str,
+        check: Callable[[Any, Any], Any],
+        *,
+        text: Union[str, Mapping[str, str]],
+        severity: str = "medium",
+    ) -> "Playbook":
+        """Add a risk flag written in Python.
+
+        ``check(opportunity, assessment)`` returns a falsy value (not raised), True, or a
+        dict of the facts it found (raised, with those facts).
+        """
+        from .assessment import CustomFlag
+        from .vocabulary import RiskFlag, Severity
+
+        if not callable(check):
+            raise TypeError("check must be callable")
+        if not code or code in {f.value for f in RiskFlag} or code in {f.code for f in self._flags}:
+            raise ValueError(f"flag code {code!r} must be new (not empty, not a built-in flag, not added before)")
+        self._flags.append(CustomFlag(code, check, Severity(severity), _bilingual(text, "text")))
+        return self
+
     def __reduce__(self):
-        return (_restore, (_FORMAT_VERSION, self.to_dict(), self._custom))
+        return (_restore, (_FORMAT_VERSION, self.to_dict(), self._custom,
+                           [(f.code, f.check, f.severity.value, f.text) for f in self._flags]))
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{g.value}: {len(self.requirements(g))}" for g in Gate)
@@ -133,10 +158,12 @@ def _guarded(check: Callable, code: str, gate: str) -> Callable:
     return guarded
 
 
-def _restore(version: int, document: dict, custom: list) -> Playbook:
+def _restore(version: int, document: dict, custom: list, flags: list = ()) -> Playbook:
     if version != _FORMAT_VERSION:
         raise ValueError(f"saved playbook has version {version}; this pursuit reads version {_FORMAT_VERSION}")
     playbook = Playbook.from_dict(document)
     for gate, code, check, text, action in custom:
         playbook.add_requirement(gate, code, check, text=text, action=action)
+    for code, check, severity, text in flags:
+        playbook.add_flag(code, check, text=text, severity=severity)
     return playbook

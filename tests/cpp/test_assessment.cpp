@@ -257,10 +257,15 @@ TEST_CASE("win features: steps and buyer stages reached, evidence, roles, flags,
     apply_all(o, {s.make(open)});
     apply_all(o, s.evidence_for(Gate::qualification));
     apply_all(o, {s.advance(), s.buyer(BuyerStage::need_definition)});
-    const auto tokens = win_features(o, assess(o, s.now()));
-    CHECK(tokens == std::vector<std::string>{"reached:identification", "reached:qualification", "buyer:need_awareness",
-                                             "buyer:need_definition", "flag:no_key_person_access",
-                                             "flag:single_threaded", "owner=li.wei"});
+    const auto a = assess(o, s.now());
+    CHECK(win_features(o, a, true) == std::vector<std::string>{"reached:identification", "reached:qualification",
+                                                              "buyer:need_awareness", "buyer:need_definition",
+                                                              "flag:no_key_person_access", "flag:single_threaded",
+                                                              "owner=li.wei"});
+    // scoring names only the stage it is at
+    CHECK(win_features(o, a, false) == std::vector<std::string>{"reached:qualification", "buyer:need_definition",
+                                                               "flag:no_key_person_access", "flag:single_threaded",
+                                                               "owner=li.wei"});
 }
 
 TEST_CASE("the playbook's assessment section: defaults, overrides, round trip, errors", "[assessment][playbook]") {

@@ -74,10 +74,12 @@ struct Assessment {
 // Assesses `opportunity` as of `as_of` (the facts are those of its events so far).
 Assessment assess(const Opportunity& opportunity, Timestamp as_of);
 
-// The win model's tokens for this opportunity: steps and buyer stages reached
-// (one token per stage reached, so "at least" is learnt), evidence kinds held,
-// roles covered, flags raised, and the owner. A closed opportunity is
-// described as it stood when it closed.
-std::vector<std::string> win_features(const Opportunity& opportunity, const Assessment& assessment);
+// The win model's tokens for this opportunity: the step and buyer stage, the
+// evidence kinds held, roles covered, flags raised, and the owner. A closed
+// opportunity is described as it stood when it closed. As in Odoo's lead
+// scoring, learning counts an opportunity under every stage it reached
+// (`for_fitting`: one token per step and buyer stage up to its own), while
+// scoring names only the stage it is at, so the ordinal is counted once.
+std::vector<std::string> win_features(const Opportunity& opportunity, const Assessment& assessment, bool for_fitting);
 
 }  // namespace pursuit
