@@ -12,10 +12,10 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-import numpy as np
 import pandas as pd
 
 from .events import moment_us, utc
+from .forecast import velocity
 from .options import resolve_lang
 from .pipeline import Pipeline
 from .vocabulary import BuyerStage, Outcome, Step, Verdict
@@ -35,7 +35,7 @@ class Report:
     blocked: pd.DataFrame           # active opportunities whose next gate is not met
     fell_back: pd.DataFrame         # each fall-back: when, from, to, why
     late_entries: pd.DataFrame      # opportunities we joined after the buyer had moved on
-    durations: pd.DataFrame         # days per step: finished stays and current ones
+    durations: pd.DataFrame         # days per step: finished stays and current ones (forecast.velocity)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (times as ISO-8601 UTC text)."""
@@ -129,34 +129,11 @@ def _late_entries(outcomes: pd.DataFrame, snap: pd.DataFrame, lang: str) -> pd.D
     })
 
 
-def _durations(outcomes: pd.DataFrame, now_us: int, lang: str) -> pd.DataFrame:
-    """Days per step, from when each opportunity entered a step to when it left it."""
-    ok = outcomes[outcomes["verdict"].isin([Verdict.ACCEPTED.value, Verdict.FELL_BACK.value])]
-    state = ok["outcome_after"].astype(object).where(ok["outcome_after"].notna(), ok["step_after"].astype(object))
-    entered = state.ne(state.groupby(ok["opportunity"]).shift())
-    moves = pd.DataFrame({"opportunity": ok["opportunity"][entered], "state": state[entered], "at": ok["at"][entered]})
-    moves["left"] = moves.groupby("opportunity")["at"].shift(-1)
-    now = pd.Timestamp(utc(now_us))
-    day = pd.Timedelta(days=1)
-    rows = []
-    for step in Step:
-        stays = moves[moves["state"] == step.value]
-        done = (stays["left"] - stays["at"]).dropna() / day
-        current = (now - stays.loc[stays["left"].isna(), "at"]) / day
-        rows.append({"step": step.value, "label": step.label(lang), "finished": len(done),
-                     "median_days": float(np.median(done)) if len(done) else None,
-                     "mean_days": float(done.mean()) if len(done) else None,
-                     "in_step_now": len(current),
-                     "median_days_so_far": float(np.median(current)) if len(current) else None})
-    return pd.DataFrame(rows)
-
-
 def build(pipeline: Pipeline, outcomes: pd.DataFrame, *, as_of: Any = None, lang: str | None = None,
           source: str = "") -> Report:
     """The report of a pipeline whose whole history is ``outcomes`` (one replayed batch)."""
     lang = resolve_lang(lang)
     snap = pipeline.snapshot(as_of=as_of)
-    now_us = moment_us(as_of) if as_of is not None else (int(snap["last_at"].max().value // 1000) if len(snap) else 0)
     outcome = snap["outcome"]
     overview = {
         "opportunities": len(snap), "active": int(outcome.isna().sum()),
@@ -172,7 +149,8 @@ def build(pipeline: Pipeline, outcomes: pd.DataFrame, *, as_of: Any = None, lang
         lang=lang, as_of=None if as_of is None else utc(moment_us(as_of)), source=source, overview=overview,
         by_step=_by_step(snap, lang), by_buyer_stage=_by_buyer_stage(snap, lang),
         blocked=_blocked(pipeline, snap, lang), fell_back=_fell_back(outcomes, lang),
-        late_entries=_late_entries(outcomes, snap, lang), durations=_durations(outcomes, now_us, lang),
+        late_entries=_late_entries(outcomes, snap, lang),
+        durations=velocity(pipeline, as_of=as_of, lang=lang, outcomes=outcomes),
     )
 
 
