@@ -298,9 +298,10 @@ def loss_reasons(pipeline: Pipeline, *, lang: Optional[str] = None) -> pd.DataFr
     df["competitor"] = df["competitor"].fillna("")
     out = df.groupby(["reason", "competitor"]).size().rename("opportunities").reset_index()
     out["share"] = out["opportunities"] / max(len(df), 1)
-    out["reason_total"] = out.groupby("reason")["opportunities"].transform("sum")
-    out = out.sort_values(["reason_total", "reason", "opportunities", "competitor"],
-                          ascending=[False, True, False, True]).drop(columns="reason_total")
+    # the most frequent reason first; within it, named competitors before "none named"
+    out = out.assign(_total=out.groupby("reason")["opportunities"].transform("sum"), _unnamed=out["competitor"] == "")
+    out = out.sort_values(["_total", "reason", "_unnamed", "opportunities", "competitor"],
+                          ascending=[False, True, True, False, True]).drop(columns=["_total", "_unnamed"])
     out.insert(1, "label", [LossReason(r).label(lang) for r in out["reason"]])
     out["competitor"] = out["competitor"].replace("", _WORDS[lang]["none_named"])
     return out.reset_index(drop=True)
