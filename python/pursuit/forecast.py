@@ -125,7 +125,9 @@ def weighted_pipeline(pipeline: Pipeline, p_win: Any = None, *, period: str = "Q
     the amount in each forecast category (``pipeline``, ``best_case``, ``commit``, and
     ``omitted``: open but left out of the forecast, e.g. unfunded), and ``closed``: the
     amount won in that period (by when it was won). ``weighted`` counts every open
-    opportunity, so it is the mean of :func:`simulate`.
+    opportunity, so it is the mean of :func:`simulate`. ``as_of`` is when the
+    assessment is made (default: the latest event); for the pipeline as it stood on a
+    date, replay it with ``store.pipeline(as_of=...)``.
     """
     lang = resolve_lang(lang)
     df = _deals(pipeline, p_win, _check_period(period), as_of, lang)
