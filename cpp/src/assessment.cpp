@@ -213,6 +213,7 @@ std::vector<std::string> win_features(const Opportunity& o, const Assessment& a,
     for (Role r : roles) out.push_back("role:" + std::string(to_id(r)));
     for (const auto& fl : a.flags) add_unique(out, "flag:" + std::string(to_id(fl.code)));
     if (o.facts().header.owner) out.push_back("owner=" + *o.facts().header.owner);
+    for (const auto& [key, value] : o.facts().header.segments) out.push_back("segment:" + key + "=" + value);
     return out;
 }
 

@@ -42,6 +42,20 @@ def test_the_notes_match_the_exports_known_problems(rows, imported):
     assert notes["no account"] == sum(not r["account"] for r in rows)
     assert notes["no date: placed at the export date"] == sum(not r["engage_date"] and not r["close_date"] for r in rows)
     assert notes["no close value: list price used"] == sum(not r["close_value"] for r in rows)
+    with open(MAVEN / "accounts.csv", newline="", encoding="utf-8") as f:
+        typo = {r["account"] for r in csv.DictReader(f) if r["sector"] == "technolgy"}
+    assert notes["sector 'technolgy' reconciled to 'technology'"] == sum(r["account"] in typo for r in rows) > 0
+
+
+def test_segments_come_from_the_reference_tables(rows, imported):
+    pipeline = pursuit.Pipeline(imported.playbook)
+    pipeline.apply(imported.events)
+    seg = pipeline.segments().set_index("opportunity")
+    assert set(seg.columns) == {"product", "series", "sector", "region"}
+    assert seg["series"].notna().all() and seg["region"].notna().all()  # reconciled names find their series
+    assert seg["sector"].isna().sum() == sum(not r["account"] for r in rows)
+    assert "technolgy" not in set(seg["sector"].dropna())
+    assert seg.loc[rows[1]["opportunity_id"], "product"] == "GTX Pro"
 
 
 def test_the_replayed_pipeline_matches_the_crm_stages(rows, imported):
