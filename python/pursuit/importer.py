@@ -88,6 +88,8 @@ def load_mapping(spec: Union[PathLike, Mapping[str, Any]]) -> dict[str, Any]:
     for key in ("id", "stage"):
         if key not in doc["columns"]:
             raise MappingError(f"mapping: columns.{key} is required")
+    if doc.get("engaged", "tracking") not in _STEPS:
+        raise MappingError(f"mapping: engaged: '{doc['engaged']}' is not a step")
     for crm, target in doc["stages"].items():
         if target not in _STEPS and target not in ("won", "lost"):
             raise MappingError(f"mapping: stages.{crm}: '{target}' is not a step or won/lost")
@@ -266,15 +268,19 @@ def import_csv(path: PathLike, mapping: Union[PathLike, Mapping[str, Any]] = "ma
             if segments:
                 open_event["segments"] = segments
             events = [open_event]
-            # A won deal went through every step; a lost one as far as the CRM says it got.
-            if target == "won":
-                reached = "verification"
-            elif target == "lost":
-                reached = "tracking" if opened else "identification"  # engaged, or lost while prospecting
+            # What the CRM knows: engaged at the engage date (the `engaged` step), and for a won
+            # deal the remaining steps on its close date — never earlier, so an opportunity
+            # as of a past date does not give away how it ended.
+            if target in _STEPS:
+                first = target  # still open, at the step its CRM stage maps to
             else:
-                reached = target
-            for k in range(1, _STEPS.index(reached) + 1):
+                first = doc.get("engaged", "tracking") if opened else "identification"
+            k = 0
+            for k in range(1, _STEPS.index(first) + 1):
                 events.append({"id": f"{oid}:advance-{k}", "opportunity": oid, "at": start, "type": "advance"})
+            last = "verification" if target == "won" else first
+            for k in range(k + 1, _STEPS.index(last) + 1):
+                events.append({"id": f"{oid}:advance-{k}", "opportunity": oid, "at": closed, "type": "advance"})
             if target == "won":
                 events.append({"id": f"{oid}:win", "opportunity": oid, "at": closed, "type": "win"})
             elif target == "lost":

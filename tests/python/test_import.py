@@ -102,3 +102,15 @@ def test_bad_mappings():
         load_mapping({"columns": {"id": "i", "stage": "s"}, "stages": {"X": "closing"}})
     with pytest.raises(MappingError, match="cannot read mapping"):
         load_mapping("no-such-mapping.json")
+
+
+def test_calibration_on_the_maven_export(imported):
+    """As of mid-2017 the engaged deals are all in tracking (a won deal's later steps are dated
+    at its close), so the step gives nothing away; the model, learning from what had closed,
+    beats the stage prior, which knows nothing of this company's win rate."""
+    from pursuit.model import calibrate
+
+    c = calibrate(imported.events, "2017-06-30", playbook=imported.playbook)
+    assert c.n_test > 500
+    assert set(c.scores["step"]) == {"tracking"}
+    assert c.brier_model < c.brier_prior
