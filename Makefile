@@ -59,6 +59,7 @@ bench: $(STAMPS)/install
 	$(CMAKE) -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DPURSUIT_TESTS=OFF -DPURSUIT_BENCHMARKS=ON
 	$(CMAKE) --build build/bench -j $(JOBS)
 	build/bench/bench_lifecycle
+	build/bench/bench_assessment
 	$(PY) benchmarks/bench_python.py
 	$(PY) benchmarks/bench_ingest.py
 

@@ -92,7 +92,7 @@ py::dict assess_columns(const Pipeline& pipeline, Timestamp as_of) {
     std::vector<std::int64_t> judged_at(n);
     std::vector<std::uint8_t> cooling(n), behind(n), ahead(n);
     std::vector<std::vector<std::uint8_t>> flag(size<RiskFlag>(), std::vector<std::uint8_t>(n));
-    std::vector<std::string> next_action(n), missing(n);
+    std::vector<std::string> next_action(n), missing(n), loss_reason(n), lost_to(n);
     for (std::size_t i = 0; i < n; ++i) {
         const Opportunity& o = pipeline.at(i);
         const Assessment a = assess(o, as_of);
@@ -121,6 +121,10 @@ py::dict assess_columns(const Pipeline& pipeline, Timestamp as_of) {
         in_step[i] = a.days_in_step;
         since_evidence[i] = a.days_since_evidence < 0 ? NAN : a.days_since_evidence;
         if (!a.guidance.empty()) next_action[i] = o.requirement(a.guidance.front().ref).code;
+        if (const auto& closing = o.facts().closing) {
+            if (closing->loss_reason) loss_reason[i] = to_id(*closing->loss_reason);
+            lost_to[i] = closing->lost_to.value_or("");
+        }
     }
     py::dict d;
     d["connection"] = array(level);
@@ -146,6 +150,8 @@ py::dict assess_columns(const Pipeline& pipeline, Timestamp as_of) {
     d["days_since_evidence"] = array(since_evidence);
     d["next_action"] = py::cast(next_action);
     d["judged_at"] = array(judged_at);
+    d["loss_reason"] = py::cast(loss_reason);
+    d["lost_to"] = py::cast(lost_to);
     return d;
 }
 
@@ -157,6 +163,18 @@ void register_assessment(py::module_& m) {
     // With the GIL held: a custom requirement may call back into Python.
     m.def("assess_pipeline", [](const PyPipeline& p, Timestamp as_of) { return assess_columns(p.pipeline, as_of); },
           py::arg("pipeline"), py::arg("as_of_us"));
+    // Every segment key in the pipeline as a column ("" where an opportunity has none).
+    m.def("segments", [](const PyPipeline& p) {
+        std::map<std::string, std::vector<std::string>> columns;
+        const std::size_t n = p.pipeline.size();
+        for (std::size_t i = 0; i < n; ++i)
+            for (const auto& [key, value] : p.pipeline.at(i).facts().header.segments) {
+                auto& col = columns[key];
+                col.resize(n);
+                col[i] = value;
+            }
+        return columns;
+    }, py::arg("pipeline"));
     m.def("win_features", [](const PyPipeline& p, Timestamp as_of, bool for_fitting) {
         std::vector<std::vector<std::string>> out;
         out.reserve(p.pipeline.size());

@@ -2,17 +2,19 @@
 #include "pursuit/assessment.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <charconv>
 
 namespace pursuit {
 namespace {
 
 double days(Timestamp from, Timestamp to) { return static_cast<double>(to - from) / static_cast<double>(kMicrosPerDay); }
 
-std::string num(double v) {
+std::string num(double v) {  // one decimal; to_chars: printf was a tenth of the time
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-    return buf;
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
+    return std::string(buf, r.ptr);
 }
 
 Connection connection(const Facts& f, Timestamp as_of, const AssessmentRules& rules) {
@@ -53,13 +55,25 @@ void add_unique(std::vector<T>& v, T x) {
     if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
-Progress progress(const Opportunity& o) {
+bool holds(const Progress& p, EvidenceKind k) { return std::find(p.held.begin(), p.held.end(), k) != p.held.end(); }
+
+Progress progress(const Opportunity& o, const Position& pos) {
     Progress p;
     const Facts& f = o.facts();
-    for (std::size_t k = 0; k < size<EvidenceKind>(); ++k)
-        if (f.valid_evidence(static_cast<EvidenceKind>(k))) p.held.push_back(static_cast<EvidenceKind>(k));
-    if (o.outcome()) return p;
-    for (Gate g : gates_ahead(o.step()))
+    // One pass over the evidence (as Facts::valid_evidence judges it, for every kind at once).
+    std::array<bool, size<EvidenceKind>()> held{};
+    for (const auto& e : f.evidence) {
+        if (!e.valid || held[static_cast<std::size_t>(e.kind)]) continue;
+        if (e.contact) {
+            const ContactFact* c = f.contact(*e.contact);
+            if (!c || !c->active) continue;
+        }
+        held[static_cast<std::size_t>(e.kind)] = true;
+    }
+    for (std::size_t k = 0; k < held.size(); ++k)
+        if (held[k]) p.held.push_back(static_cast<EvidenceKind>(k));
+    if (pos.outcome) return p;
+    for (Gate g : gates_ahead(pos.step))
         for (const auto& q : o.playbook().gate(g))
             if (q.kind == RequirementKind::evidence)
                 for (EvidenceKind k : q.evidence_kinds) add_unique(p.needed, k);
@@ -76,11 +90,11 @@ bool twins(const Requirement& a, const Requirement& b) {
            a.topics == b.topics && a.min_stage == b.min_stage;
 }
 
-std::vector<Guidance> guidance(const Opportunity& o) {
+std::vector<Guidance> guidance(const Opportunity& o, Step step) {
     std::vector<Guidance> out;
     const auto report = o.requirements();
     if (!report) return out;
-    const auto ahead = gates_ahead(o.step());
+    const auto ahead = gates_ahead(step);
     for (const auto& item : report->items) {
         if (item.met) continue;
         const Requirement& q = o.requirement(item.ref);
@@ -104,13 +118,12 @@ Timestamp reached_at(const Opportunity& o, Step step) {
     return 0;
 }
 
-void flags(const Opportunity& o, Assessment& a) {
+void flags(const Opportunity& o, Assessment& a, Step step, BuyerStage buyer_stage) {
     const Facts& f = o.facts();
     const auto& rules = o.playbook().assessment();
     auto raise = [&](RiskFlag code, std::vector<std::pair<std::string, std::string>> facts) {
         a.flags.push_back({code, rules.severity[static_cast<std::size_t>(code)], std::move(facts)});
     };
-    const Step step = o.step();
     std::uint32_t active = 0, key_people = 0, reachable_key = 0, advocates = 0, guides = 0;
     std::vector<std::string> tied_with_authority;
     for (const auto& c : f.contacts) {
@@ -126,15 +139,14 @@ void flags(const Opportunity& o, Assessment& a) {
             tied = tied || std::find(comp.ties.begin(), comp.ties.end(), c.id) != comp.ties.end();
         if (tied && c.authority == Authority::high) tied_with_authority.push_back(c.id);
     }
-    const std::size_t access_evidence = f.valid_evidence(EvidenceKind::key_person_access);
-    if (step >= Step::qualification && access_evidence == 0 && reachable_key == 0)
+    if (step >= Step::qualification && !holds(a.progress, EvidenceKind::key_person_access) && reachable_key == 0)
         raise(RiskFlag::no_key_person_access, {{"key_people", std::to_string(key_people)}, {"key_person_access_evidence", "0"}});
     if (step >= Step::qualification && active == 1) raise(RiskFlag::single_threaded, {{"active_contacts", "1"}});
     if (step >= Step::tracking && advocates == 0) raise(RiskFlag::no_advocate, {{"advocates", "0"}});
     if (step >= Step::monitoring && guides == 0) raise(RiskFlag::no_sales_guide, {{"sales_guides", "0"}});
     for (const auto& id : tied_with_authority) raise(RiskFlag::competitor_tie_authority, {{"contact", id}, {"authority", "high"}});
-    if (o.buyer_stage() > BuyerStage::need_definition && f.criteria_aligned == false)
-        raise(RiskFlag::criteria_misaligned, {{"buyer_stage", std::string(to_id(o.buyer_stage()))}, {"criteria_aligned", "false"}});
+    if (buyer_stage > BuyerStage::need_definition && f.criteria_aligned == false)
+        raise(RiskFlag::criteria_misaligned, {{"buyer_stage", std::string(to_id(buyer_stage))}, {"criteria_aligned", "false"}});
     const Coupling& k = a.coupling;
     const std::pair<std::string, std::string> our_step{"step", std::string(to_id(step))}, buyer{"buyer_stage", std::string(to_id(k.buyer))};
     if (k.behind) raise(RiskFlag::behind_buyer, {our_step, buyer, {"latest_in_step", std::string(to_id(k.latest))}});
@@ -148,21 +160,22 @@ void flags(const Opportunity& o, Assessment& a) {
         raise(RiskFlag::stalled, {{"days_since_evidence", a.days_since_evidence < 0 ? "none" : num(a.days_since_evidence)},
                                   {"days_in_step", num(a.days_in_step)}});
     if (f.answer(Criterion::funding) == Answer::no) raise(RiskFlag::unfunded, {{"funding", "no"}});
-    const Timestamp qualified = reached_at(o, Step::qualification);
-    if (qualified)
-        for (const auto& ct : f.contacts)
-            if (ct.roles.has(Role::key_person) && !ct.active && ct.left_at >= qualified)
-                raise(RiskFlag::key_person_changed, {{"contact", ct.id}, {"left_at", format_timestamp(ct.left_at)}});
+    Timestamp qualified = -1;  // looked up in the history only when a key person has left
+    for (const auto& ct : f.contacts) {
+        if (!ct.roles.has(Role::key_person) || ct.active) continue;
+        if (qualified < 0) qualified = reached_at(o, Step::qualification);
+        if (qualified > 0 && ct.left_at >= qualified)
+            raise(RiskFlag::key_person_changed, {{"contact", ct.id}, {"left_at", format_timestamp(ct.left_at)}});
+    }
 }
 
-ForecastCategory category(const Opportunity& o, const Assessment& a) {
-    if (o.outcome()) return o.outcome() == Outcome::won ? ForecastCategory::closed : ForecastCategory::omitted;
+ForecastCategory category(const Assessment& a, const Position& pos, BuyerStage buyer) {
+    if (pos.outcome) return pos.outcome == Outcome::won ? ForecastCategory::closed : ForecastCategory::omitted;
     for (const auto& fl : a.flags)
         if (fl.code == RiskFlag::unfunded || fl.code == RiskFlag::criteria_misaligned) return ForecastCategory::omitted;
-    const bool budget = o.facts().valid_evidence(EvidenceKind::budget_commitment) > 0;
-    if (o.step() == Step::verification && (budget || o.buyer_stage() >= BuyerStage::final_approval))
-        return ForecastCategory::commit;
-    if (o.step() >= Step::monitoring) return ForecastCategory::best_case;
+    const bool budget = holds(a.progress, EvidenceKind::budget_commitment);
+    if (pos.step == Step::verification && (budget || buyer >= BuyerStage::final_approval)) return ForecastCategory::commit;
+    if (pos.step >= Step::monitoring) return ForecastCategory::best_case;
     return ForecastCategory::pipeline;
 }
 
@@ -170,13 +183,16 @@ ForecastCategory category(const Opportunity& o, const Assessment& a) {
 
 Assessment assess(const Opportunity& o, Timestamp as_of) {
     Assessment a;
+    a.flags.reserve(4);
     const Facts& f = o.facts();
+    const Position pos = o.position();  // asked once: it reads the machine
+    const BuyerStage buyer = o.buyer_stage();
     // A closed opportunity is judged as it stood when it closed.
-    if (o.outcome() && f.closing) as_of = std::min(as_of, f.closing->at);
+    if (pos.outcome && f.closing) as_of = std::min(as_of, f.closing->at);
     a.as_of = as_of;
     const auto& rules = o.playbook().assessment();
     a.connection = connection(f, as_of, rules);
-    a.progress = progress(o);
+    a.progress = progress(o, pos);
     Timestamp since = f.header.opened_at;
     for (const auto& r : o.history())
         if (r.before != r.after && r.at <= as_of) since = r.at;
@@ -184,16 +200,16 @@ Assessment assess(const Opportunity& o, Timestamp as_of) {
     Timestamp evidence_at = INT64_MIN;
     for (const auto& e : f.evidence) evidence_at = std::max(evidence_at, e.at);
     if (evidence_at != INT64_MIN) a.days_since_evidence = std::max(0.0, days(evidence_at, as_of));
-    const auto& range = rules.in_step[static_cast<std::size_t>(o.step())];
-    a.coupling = {o.buyer_stage(), range[0], range[1], o.buyer_stage() > range[1], o.buyer_stage() < range[0]};
-    flags(o, a);
-    if (o.outcome()) {
-        a.stage_prior = o.outcome() == Outcome::won ? 1.0 : 0.0;
+    const auto& range = rules.in_step[static_cast<std::size_t>(pos.step)];
+    a.coupling = {buyer, range[0], range[1], buyer > range[1], buyer < range[0]};
+    flags(o, a, pos.step, buyer);
+    if (pos.outcome) {
+        a.stage_prior = pos.outcome == Outcome::won ? 1.0 : 0.0;
     } else {
-        a.stage_prior = rules.stage_priors[static_cast<std::size_t>(o.step())];
-        a.guidance = guidance(o);
+        a.stage_prior = rules.stage_priors[static_cast<std::size_t>(pos.step)];
+        a.guidance = guidance(o, pos.step);
     }
-    a.category = category(o, a);
+    a.category = category(a, pos, buyer);
     return a;
 }
 
@@ -213,6 +229,7 @@ std::vector<std::string> win_features(const Opportunity& o, const Assessment& a,
     for (Role r : roles) out.push_back("role:" + std::string(to_id(r)));
     for (const auto& fl : a.flags) add_unique(out, "flag:" + std::string(to_id(fl.code)));
     if (o.facts().header.owner) out.push_back("owner=" + *o.facts().header.owner);
+    for (const auto& [key, value] : o.facts().header.segments) out.push_back("segment:" + key + "=" + value);
     return out;
 }
 

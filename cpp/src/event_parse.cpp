@@ -131,6 +131,23 @@ public:
         return list(key, *v, [&](std::string_view f, const json& e) { return text(f, e, max); });
     }
 
+    // {"sector": "retail", ...}: lower-case id keys, non-empty text values.
+    std::map<std::string, std::string> segments(const json& v) const {
+        if (!v.is_object()) fail("segments", std::string("expected an object, got ") + type_name(v));
+        if (v.size() > Limits::list)
+            fail("segments", "has " + std::to_string(v.size()) + " keys, more than the limit of " + std::to_string(Limits::list));
+        std::map<std::string, std::string> out;
+        for (const auto& item : v.items()) {
+            const std::string& key = item.key();
+            const std::string field = "segments." + key;
+            if (key.empty() || key.size() > 32 ||
+                !std::all_of(key.begin(), key.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }))
+                fail(field.size() > 64 ? "segments" : field, "a segment key is 1 to 32 lower-case letters, digits or _");
+            out.emplace(key, text(field, item.value(), Limits::name));
+        }
+        return out;
+    }
+
     void no_other_fields(EventType type) const {
         for (const auto& item : object_.items())
             if (std::find(consumed_.begin(), consumed_.end(), item.key()) == consumed_.end())
@@ -169,6 +186,7 @@ events::Body read_body(EventType type, Reader& r) {
                 b.expected_close = date;
             }
             b.owner = r.opt_text("owner", Limits::name);
+            if (const json* v = r.optional("segments")) b.segments = r.segments(*v);
             return b;
         }
         case EventType::signal: return Signal{r.term<SignalKind>("kind"), r.opt_ident("contact")};

@@ -23,6 +23,7 @@ struct ValueSink {
     void number(const char* key, std::uint32_t v) { j[key] = v; }
     void boolean(const char* key, bool v) { j[key] = v; }
     void texts(const char* key, const std::vector<std::string>& v) { j[key] = v; }
+    void map(const char* key, const std::map<std::string, std::string>& v) { j[key] = v; }
     template <class E>
     void terms(const char* key, const std::vector<E>& values) {
         auto out = ordered_json::array();
@@ -90,6 +91,19 @@ struct TextSink {
         }
         out += ']';
     }
+    void map(const char* k, const std::map<std::string, std::string>& v) {
+        key(k);
+        out += '{';
+        bool first = true;
+        for (const auto& [name, value] : v) {
+            if (!first) out += ',';
+            first = false;
+            quoted(name);
+            out += ':';
+            quoted(value);
+        }
+        out += '}';
+    }
     template <class E>
     void terms(const char* k, const std::vector<E>& values) {
         key(k);
@@ -122,6 +136,7 @@ struct BodyWriter {
         opt("currency", b.currency);
         if (b.expected_close) j.text("expected_close", format_date(*b.expected_close));
         opt("owner", b.owner);
+        if (!b.segments.empty()) j.map("segments", b.segments);
     }
     void operator()(const events::Signal& b) const {
         j.term("kind", to_id(b.kind));

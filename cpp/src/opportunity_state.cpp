@@ -34,7 +34,8 @@ void from_json(const json& j, E& value) {
 void to_json(json& j, const RoleSet& roles) { j = roles.roles(); }
 void from_json(const json& j, RoleSet& roles) { roles = RoleSet(j.get<std::vector<Role>>()); }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Header, account, name, amount, currency, expected_close, owner, opened_at)
+// With defaults: states saved before segments existed still load.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Header, account, name, amount, currency, expected_close, owner, segments, opened_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SignalFact, kind, contact, at, derived)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AnswerFact, answer, at, note)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ContactFact, id, name, title, roles, authority, stance, access, focus, active, since, left_at)

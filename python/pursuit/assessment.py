@@ -17,7 +17,7 @@ import pandas as pd
 from . import _core
 from .events import moment_us, utc
 from .options import resolve_lang
-from .vocabulary import ConnectionLevel, EvidenceKind, ForecastCategory, RiskFlag, Severity
+from .vocabulary import ConnectionLevel, EvidenceKind, ForecastCategory, LossReason, RiskFlag, Severity
 
 if TYPE_CHECKING:
     from .opportunity import Opportunity
@@ -148,6 +148,10 @@ def assess_pipeline(pipeline: "Pipeline", as_of: Any = None) -> pd.DataFrame:
             df[name] = _categorical(values, ForecastCategory)
         elif name == "max_severity":
             df[name] = _categorical(values, Severity)
+        elif name == "judged_at":
+            df[name] = pd.to_datetime(values, unit="us", utc=True)
+        elif name == "loss_reason":
+            df[name] = pd.Categorical([v or None for v in values], categories=[t.value for t in LossReason])
         elif name in ("cooling", "behind_buyer", "ahead_of_buyer") or name.startswith("flag:"):
             df[name] = np.asarray(values).astype(bool)
         else:

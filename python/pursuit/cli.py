@@ -146,6 +146,15 @@ def _import_csv(args: argparse.Namespace) -> int:
     return status
 
 
+_HOW_TO_READ = {
+    "en": "How to read it: an opportunity moves to its next step only when the evidence its gate asks for is "
+          "recorded (access to the people who decide, the buyer's commitments …). The blocked ones below are each "
+          "missing some of it, with what to do next; risk flags warn of what could lose a deal.",
+    "zh": "阅读方法：只有记录了关口所要求的进展证据（接触到决策者、客户的投入……），机会才能进入下一步。"
+          "下面卡在关口的机会各自缺少部分证据，并列出下一步行动；风险标记提示可能导致失去机会的因素。",
+}
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .report import from_store
     from .report_format import to_html, to_text
@@ -157,6 +166,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"pursuit demo: the bundled sample in {args.db} — {stats.events} events on "
           f"{stats.opportunities} opportunities\n")
     report = from_store(store, lang=args.lang)
+    print(_HOW_TO_READ[resolve_lang(args.lang)] + "\n")
     print(to_text(report))
     Path(args.html).write_text(to_html(report), encoding="utf-8")
     print(f"The same report as one HTML file: {args.html}")

@@ -88,6 +88,8 @@ def load_mapping(spec: Union[PathLike, Mapping[str, Any]]) -> dict[str, Any]:
     for key in ("id", "stage"):
         if key not in doc["columns"]:
             raise MappingError(f"mapping: columns.{key} is required")
+    if doc.get("engaged", "tracking") not in _STEPS:
+        raise MappingError(f"mapping: engaged: '{doc['engaged']}' is not a step")
     for crm, target in doc["stages"].items():
         if target not in _STEPS and target not in ("won", "lost"):
             raise MappingError(f"mapping: stages.{crm}: '{target}' is not a step or won/lost")
@@ -129,6 +131,39 @@ def _products(doc: dict, csv_dir: Path) -> dict[str, tuple[str, Optional[float]]
     return out
 
 
+def _lookups(doc: dict, csv_dir: Path) -> dict[str, dict[str, str]]:
+    """Segment name -> {key value -> segment value} for segments read from another table."""
+    out = {}
+    for name, spec in (doc.get("segments") or {}).items():
+        lookup = spec.get("lookup")
+        if not lookup:
+            continue
+        path = Path(lookup["file"])
+        path = path if path.is_absolute() else csv_dir / path
+        with open(path, newline="", encoding="utf-8") as f:
+            out[name] = {r[lookup["key"]].strip(): (r[lookup["value"]] or "").strip() for r in csv.DictReader(f)}
+    return out
+
+
+def _segments(doc: dict, row: dict, name: str, lookups: dict, note) -> dict[str, str]:
+    """An opportunity's segments: from its own columns or looked up, with typos fixed (and noted)."""
+    out = {}
+    for seg, spec in (doc.get("segments") or {}).items():
+        if "column" in spec:
+            value = name if spec["column"] == doc["columns"].get("name") else (row.get(spec["column"]) or "").strip()
+        else:
+            column = spec["lookup"]["key"]
+            key = name if column == doc["columns"].get("name") else (row.get(column) or "").strip()  # reconciled
+            value = lookups[seg].get(key, "")
+        fixed = spec.get("fix", {}).get(value)
+        if fixed:
+            note(seg, f"{seg} '{value}' reconciled to '{fixed}'")
+            value = fixed
+        if value:
+            out[seg] = value
+    return out
+
+
 def import_csv(path: PathLike, mapping: Union[PathLike, Mapping[str, Any]] = "maven") -> ImportResult:
     """Turn a CRM export into events (dicts in the canonical form) per ``mapping``."""
     doc = load_mapping(mapping)
@@ -150,6 +185,7 @@ def import_csv(path: PathLike, mapping: Union[PathLike, Mapping[str, Any]] = "ma
         if missing:
             raise MappingError(f"{path}: the CSV has no column {', '.join(repr(c) for c in missing)}")
         products = _products(doc, path.parent)
+        lookups = _lookups(doc, path.parent)
         for line, row in enumerate(reader, start=2):
             result.rows += 1
             rid = (row[cols["id"]] or "").strip()
@@ -228,16 +264,23 @@ def import_csv(path: PathLike, mapping: Union[PathLike, Mapping[str, Any]] = "ma
             owner = (row.get(cols.get("owner", ""), "") or "").strip()
             if owner:
                 open_event["owner"] = owner
+            segments = _segments(doc, row, name, lookups, note)
+            if segments:
+                open_event["segments"] = segments
             events = [open_event]
-            # A won deal went through every step; a lost one as far as the CRM says it got.
-            if target == "won":
-                reached = "verification"
-            elif target == "lost":
-                reached = "tracking" if opened else "identification"  # engaged, or lost while prospecting
+            # What the CRM knows: engaged at the engage date (the `engaged` step), and for a won
+            # deal the remaining steps on its close date — never earlier, so an opportunity
+            # as of a past date does not give away how it ended.
+            if target in _STEPS:
+                first = target  # still open, at the step its CRM stage maps to
             else:
-                reached = target
-            for k in range(1, _STEPS.index(reached) + 1):
+                first = doc.get("engaged", "tracking") if opened else "identification"
+            k = 0
+            for k in range(1, _STEPS.index(first) + 1):
                 events.append({"id": f"{oid}:advance-{k}", "opportunity": oid, "at": start, "type": "advance"})
+            last = "verification" if target == "won" else first
+            for k in range(k + 1, _STEPS.index(last) + 1):
+                events.append({"id": f"{oid}:advance-{k}", "opportunity": oid, "at": closed, "type": "advance"})
             if target == "won":
                 events.append({"id": f"{oid}:win", "opportunity": oid, "at": closed, "type": "win"})
             elif target == "lost":

@@ -165,6 +165,14 @@ class Pipeline:
 
         return assess_pipeline(self, as_of)
 
+    def segments(self) -> pd.DataFrame:
+        """The segment fields of each opportunity's open event (sector, product …), one column per key."""
+        cols = _core.segments(self._core)
+        df = pd.DataFrame({"opportunity": self.ids})
+        for key, values in cols.items():
+            df[key] = [v or None for v in values]
+        return df
+
     def outcomes(self) -> pd.DataFrame:
         """What each event of the latest batch did, in the batch's order."""
         c = self._core.outcomes()

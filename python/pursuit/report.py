@@ -18,7 +18,7 @@ from .events import moment_us, utc
 from .forecast import velocity
 from .options import resolve_lang
 from .pipeline import Pipeline
-from .vocabulary import BuyerStage, Outcome, Step, Verdict
+from .vocabulary import BuyerStage, Outcome, RiskFlag, Step, Verdict
 
 __all__ = ["Report", "build", "from_store"]
 
@@ -36,6 +36,7 @@ class Report:
     fell_back: pd.DataFrame         # each fall-back: when, from, to, why
     late_entries: pd.DataFrame      # opportunities we joined after the buyer had moved on
     durations: pd.DataFrame         # days per step: finished stays and current ones (forecast.velocity)
+    flags: pd.DataFrame             # risk flags on active opportunities: how many raise each, which
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (times as ISO-8601 UTC text)."""
@@ -55,7 +56,7 @@ class Report:
             "as_of": None if self.as_of is None else self.as_of.isoformat().replace("+00:00", "Z"),
             "overview": self.overview,
             **{name: records(getattr(self, name)) for name in
-               ("by_step", "by_buyer_stage", "blocked", "fell_back", "late_entries", "durations")},
+               ("by_step", "by_buyer_stage", "blocked", "fell_back", "late_entries", "durations", "flags")},
         }
 
 
@@ -129,11 +130,25 @@ def _late_entries(outcomes: pd.DataFrame, snap: pd.DataFrame, lang: str) -> pd.D
     })
 
 
+def _flags(assessed: pd.DataFrame, snap: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per risk flag, the active opportunities raising it (most common first)."""
+    active = assessed[snap["outcome"].isna().to_numpy()]
+    rows = []
+    for flag in RiskFlag:
+        raised = active.loc[active[f"flag:{flag.value}"], "opportunity"]
+        if len(raised):
+            rows.append({"flag": flag.value, "label": flag.label(lang), "opportunities": len(raised),
+                         "examples": ", ".join(raised.head(5))})
+    out = pd.DataFrame(rows, columns=["flag", "label", "opportunities", "examples"])
+    return out.sort_values("opportunities", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def build(pipeline: Pipeline, outcomes: pd.DataFrame, *, as_of: Any = None, lang: str | None = None,
           source: str = "") -> Report:
     """The report of a pipeline whose whole history is ``outcomes`` (one replayed batch)."""
     lang = resolve_lang(lang)
     snap = pipeline.snapshot(as_of=as_of)
+    now_us = moment_us(as_of) if as_of is not None else (int(snap["last_at"].max().value // 1000) if len(snap) else 0)
     outcome = snap["outcome"]
     overview = {
         "opportunities": len(snap), "active": int(outcome.isna().sum()),
@@ -150,7 +165,8 @@ def build(pipeline: Pipeline, outcomes: pd.DataFrame, *, as_of: Any = None, lang
         by_step=_by_step(snap, lang), by_buyer_stage=_by_buyer_stage(snap, lang),
         blocked=_blocked(pipeline, snap, lang), fell_back=_fell_back(outcomes, lang),
         late_entries=_late_entries(outcomes, snap, lang),
-        durations=velocity(pipeline, as_of=as_of, lang=lang, outcomes=outcomes),
+        durations=velocity(pipeline, as_of=utc(now_us), lang=lang, outcomes=outcomes),
+        flags=_flags(pipeline.assess(as_of=utc(now_us)), snap, lang),
     )
 
 

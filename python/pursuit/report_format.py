@@ -20,6 +20,7 @@ _WORDS = {
         "overview": "Overview", "by_step": "The pipeline by step", "by_buyer": "Active opportunities by buyer stage",
         "blocked": "Blocked at a gate: what each is missing", "fell_back": "Fall-backs",
         "late": "Late entries (the buyer had moved on before we joined)", "durations": "Days in each step",
+        "flags": "Risk flags on active opportunities", "flag": "flag", "examples": "for example",
         "none": "none", "more": "… and {n} more (see --format json)",
         "stage": "stage", "opportunities": "opportunities", "amount": "amount", "buyer_stage": "buyer stage",
         "opportunity": "opportunity", "account": "account", "step": "step", "next_gate": "next gate",
@@ -37,6 +38,7 @@ _WORDS = {
         "overview": "概览", "by_step": "按步骤的管道", "by_buyer": "活跃机会按客户购买阶段",
         "blocked": "卡在关口的机会：各自还缺什么", "fell_back": "回退",
         "late": "迟到的机会（我们介入前客户已推进）", "durations": "各步骤停留天数",
+        "flags": "活跃机会的风险标记", "flag": "风险", "examples": "例如",
         "none": "无", "more": "……另有 {n} 个（见 --format json）",
         "stage": "阶段", "opportunities": "机会数", "amount": "金额", "buyer_stage": "客户阶段",
         "opportunity": "机会", "account": "客户", "step": "步骤", "next_gate": "下一关口",
@@ -89,8 +91,10 @@ def _sections(report: Report) -> list[tuple[str, pd.DataFrame]]:
     durations = pd.DataFrame({w["step"]: d["label"], w["finished"]: d["finished"], w["median"]: d["median_days"].map(_days),
                               w["mean"]: d["mean_days"].map(_days), w["now_in"]: d["in_step_now"],
                               w["so_far"]: d["median_days_so_far"].map(_days)})
-    return [(w["by_step"], steps), (w["by_buyer"], buyer), (w["blocked"], blocked), (w["fell_back"], fell),
-            (w["late"], late), (w["durations"], durations)]
+    fl = report.flags
+    flags = pd.DataFrame({w["flag"]: fl["label"], w["opportunities"]: fl["opportunities"], w["examples"]: fl["examples"]})
+    return [(w["by_step"], steps), (w["by_buyer"], buyer), (w["blocked"], blocked), (w["flags"], flags),
+            (w["fell_back"], fell), (w["late"], late), (w["durations"], durations)]
 
 
 def _overview_lines(report: Report) -> list[tuple[str, str]]:

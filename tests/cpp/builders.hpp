@@ -24,7 +24,7 @@ public:
     Timestamp now() const { return t_; }
     void skip_days(int days) { t_ += days * kMicrosPerDay; }
 
-    Event open() { return make(events::Open{"Acme", "Deal", 1000.0, std::string("CNY"), std::nullopt, std::nullopt}); }
+    Event open() { return make(events::Open{"Acme", "Deal", 1000.0, std::string("CNY"), std::nullopt, std::nullopt, {}}); }
     Event signal(SignalKind k = SignalKind::implicit_need) { return make(events::Signal{k, std::nullopt}); }
     Event qualify(Criterion c, Answer a = Answer::yes) { return make(events::Qualify{c, a}); }
     Event contact(const std::string& id, std::vector<Role> roles = {}, std::optional<Authority> authority = {},

@@ -253,7 +253,7 @@ TEST_CASE("a closed opportunity is judged as it stood when it closed", "[assessm
 TEST_CASE("win features: steps and buyer stages reached, evidence, roles, flags, owner", "[assessment][model]") {
     Story s;
     Opportunity o("OPP-1");
-    events::Open open{"Acme", "Deal", 10.0, std::nullopt, std::nullopt, std::string("li.wei")};
+    events::Open open{"Acme", "Deal", 10.0, std::nullopt, std::nullopt, std::string("li.wei"), {{"sector", "retail"}}};
     apply_all(o, {s.make(open)});
     apply_all(o, s.evidence_for(Gate::qualification));
     apply_all(o, {s.advance(), s.buyer(BuyerStage::need_definition)});
@@ -261,11 +261,11 @@ TEST_CASE("win features: steps and buyer stages reached, evidence, roles, flags,
     CHECK(win_features(o, a, true) == std::vector<std::string>{"reached:identification", "reached:qualification",
                                                               "buyer:need_awareness", "buyer:need_definition",
                                                               "flag:no_key_person_access", "flag:single_threaded",
-                                                              "owner=li.wei"});
+                                                              "owner=li.wei", "segment:sector=retail"});
     // scoring names only the stage it is at
     CHECK(win_features(o, a, false) == std::vector<std::string>{"reached:qualification", "buyer:need_definition",
                                                                "flag:no_key_person_access", "flag:single_threaded",
-                                                               "owner=li.wei"});
+                                                               "owner=li.wei", "segment:sector=retail"});
 }
 
 TEST_CASE("the playbook's assessment section: defaults, overrides, round trip, errors", "[assessment][playbook]") {

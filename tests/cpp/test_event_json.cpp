@@ -133,3 +133,26 @@ TEST_CASE("the direct text writer gives what dumping the JSON value gives", "[ev
         CHECK(to_json_line(e) == to_json(e).dump());
     }
 }
+
+TEST_CASE("segments on an open event: sorted keys, strict values", "[event][json]") {
+    const Event e = parse_event(
+        R"({"id":"e-1","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"open","account":"A","name":"N","segments":{"sector":"retail","product":"GTX Pro"}})");
+    const auto& open = std::get<events::Open>(e.body);
+    CHECK(open.segments == std::map<std::string, std::string>{{"product", "GTX Pro"}, {"sector", "retail"}});
+    CHECK(to_json_line(e) ==
+          R"({"id":"e-1","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"open","account":"A","name":"N","segments":{"product":"GTX Pro","sector":"retail"}})");
+    CHECK(to_json_line(e) == to_json(e).dump());
+    auto error = [](const std::string& segments) {
+        try {
+            parse_event(R"({"id":"e-1","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"open","account":"A","name":"N","segments":)" +
+                        segments + "}");
+        } catch (const EventError& err) {
+            return err.field() + ": " + err.reason();
+        }
+        return std::string("no error");
+    };
+    CHECK(error("[]") == "segments: expected an object, got an array");
+    CHECK(error(R"({"Sector":"x"})") == "segments.Sector: a segment key is 1 to 32 lower-case letters, digits or _");
+    CHECK(error(R"({"sector":1})") == "segments.sector: expected a string, got a number");
+    CHECK(error(R"({"sector":""})") == "segments.sector: must not be empty");
+}

@@ -203,6 +203,8 @@ CSV_HEADER = "opportunity_id,sales_agent,product,account,deal_stage,engage_date,
 
 def test_import_csv_accounts_for_every_row(tmp_path, capsys):
     (tmp_path / "products.csv").write_text("product,series,sales_price\nGTX Pro,GTX,4821\n", encoding="utf-8")
+    (tmp_path / "accounts.csv").write_text("account,sector\nAcme,technolgy\nBeta,retail\n", encoding="utf-8")
+    (tmp_path / "sales_teams.csv").write_text("sales_agent,manager,regional_office\nAnn,M,East\n", encoding="utf-8")
     csv_path = tmp_path / "pipeline.csv"
     csv_path.write_text(CSV_HEADER +
                         "A1,Ann,GTXPro,Acme,Won,2017-01-02,2017-02-03,5000\n"
@@ -228,6 +230,9 @@ def test_import_csv_accounts_for_every_row(tmp_path, capsys):
     assert snap.loc["A2", "step"] == "tracking" and snap.loc["A2", "account"] == "(no account)"
     assert snap.loc["A2", "amount"] == 4821  # the list price stands in
     assert snap.loc["A3", "step"] == "identification"
+    seg = store.pipeline().segments().set_index("opportunity")
+    assert seg.loc["A1"].to_dict() == {"product": "GTX Pro", "series": "GTX", "sector": "technology", "region": "East"}
+    assert "note: sector … reconciled to … (1 row)" in text
 
 
 def test_import_csv_errors(tmp_path, capsys):

@@ -91,6 +91,15 @@ def test_durations_are_days_between_moves(report):
     assert d.loc["monitoring", "median_days_so_far"] is None or d.loc["monitoring", "in_step_now"] == 0
 
 
+def test_risk_flags_on_active_opportunities(report):
+    flags = report.flags.set_index("flag")
+    assert "D" not in " ".join(flags["examples"])  # won: no longer at risk
+    assert flags.loc["single_threaded", "opportunities"] >= 1  # A has one contact
+    assert "A" in flags.loc["single_threaded", "examples"].split(", ")
+    assert flags.loc["behind_buyer", "examples"] == "C"  # identification while the buyer evaluates
+    assert list(report.flags["opportunities"]) == sorted(report.flags["opportunities"], reverse=True)
+
+
 def test_text_and_json_in_both_languages(report):
     text = to_text(report)
     assert "Blocked at a gate" in text and "A  Acme · Deal · Qualification" in text
@@ -112,7 +121,7 @@ def test_html_is_one_escaped_file(report):
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&quot;quotes&quot;" in html and "中文" in html
     assert "<link" not in html and "src=" not in html  # self-contained
-    assert html.count("<h2>") == 7
+    assert html.count("<h2>") == 8
 
 
 def test_report_from_a_store_as_of(tmp_path):

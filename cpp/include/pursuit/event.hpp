@@ -3,6 +3,7 @@
 // canonical JSON form by json.hpp.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -20,13 +21,16 @@ using Text = std::optional<std::string>;
 namespace events {
 
 // Each body exposes its fields as a tuple of references (fields.hpp).
+// `segments`: optional fields an organisation slices its pipeline by (sector,
+// product, region …); keys are lower-case ids, kept sorted.
 struct Open {
     std::string account, name;
     std::optional<double> amount;
     Text currency;
     std::optional<Date> expected_close;
     Text owner;
-    auto fields() const { return std::tie(account, name, amount, currency, expected_close, owner); }
+    std::map<std::string, std::string> segments;
+    auto fields() const { return std::tie(account, name, amount, currency, expected_close, owner, segments); }
 };
 struct Signal {
     SignalKind kind{};
