@@ -20,12 +20,12 @@ _WORDS = {
            "ready": "It can pass the {gate} now.", "do": "do", "none": "No next gate: it is closed.",
            "recent": "Recent history", "at": "at", "event": "event", "verdict": "verdict", "missing": "missing",
            "opportunities": "opportunities", "by_step": "By step", "by_buyer": "By buyer stage",
-           "blocked": "blocked at a gate", "count": "count"},
+           "blocked": "blocked at a gate", "count": "count", "flags": "Risk flags (as of its latest event)"},
     "zh": {"is_in": "处于", "closed": "已关闭", "buyer": "客户处于", "needs": "通过{gate}还需要：",
            "ready": "现在可以通过{gate}。", "do": "行动", "none": "没有下一个关口：机会已关闭。",
            "recent": "最近记录", "at": "时间", "event": "事件", "verdict": "结果", "missing": "缺少",
            "opportunities": "个机会", "by_step": "按步骤", "by_buyer": "按购买阶段",
-           "blocked": "卡在关口", "count": "数量"},
+           "blocked": "卡在关口", "count": "数量", "flags": "风险标记（截至最近事件）"},
 }
 
 
@@ -87,6 +87,11 @@ def opportunity_html(opp: "Opportunity") -> str:
         parts.append(f"<p>{escape(w['needs'].format(gate=report.gate.label(lang)))}</p><table>{rows}</table>")
     elif report is not None:
         parts.append(f"<p>{escape(w['ready'].format(gate=report.gate.label(lang)))}</p>")
+    if opp._core.opened:
+        flags = opp.assess().flags
+        if flags:
+            items = "".join(f"<li>{escape(f.describe(lang))}</li>" for f in flags)
+            parts.append(f"<p>{escape(w['flags'])}</p><ul>{items}</ul>")
     history = opp.history.tail(5)
     if len(history):
         rows = "".join(

@@ -17,6 +17,15 @@ def test_opportunity_html_escapes_user_text_and_marks_the_step():
     assert "Recent history" in html
 
 
+def test_risk_flags_in_the_html_escape_the_facts():
+    s = Story("OPP-1")
+    opp = Opportunity("OPP-1")
+    opp.apply_all([s.open(), s.make("contact", contact=HOSTILE, roles=["competitor_tie"], authority="high")])
+    html = opp._repr_html_()
+    assert "Risk flags" in html and "A contact tied to a competitor has high authority" in html
+    assert "<script>" not in html and "contact=&lt;script&gt;" in html
+
+
 def test_opportunity_html_follows_the_language_setting():
     s = Story()
     opp = Opportunity("OPP-1")
@@ -28,6 +37,7 @@ def test_opportunity_html_follows_the_language_setting():
         pursuit.options.lang = "en"
     assert '<span class="step current">跟踪</span>' in html
     assert "培养在我们不在场时为我们说话的代言人" in html
+    assert "风险标记" in html and "没有代言人" in html
 
 
 def test_pipeline_html_summarises_by_step_and_buyer_stage(stories_path):
