@@ -143,6 +143,13 @@ def test_velocity_is_days_between_moves(pipeline):
     assert v.loc["verification", "finished"] == 1  # D left it by winning
 
 
+def test_the_report_durations_are_velocity(pipeline):
+    from pursuit.report import build
+
+    report = build(pipeline, pipeline.outcomes(), as_of="2026-03-01", lang="zh")
+    pd.testing.assert_frame_equal(report.durations, forecast.velocity(pipeline, as_of="2026-03-01", lang="zh"))
+
+
 def test_analytics_need_the_whole_history():
     a, b = Story("A"), Story("B")
     p = Pipeline()
