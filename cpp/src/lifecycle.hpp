@@ -46,14 +46,21 @@ public:
     // One buyer stage toward `target`.
     Move buyer_toward(BuyerStage target);
 
-    Position position() const;
-    BuyerStage buyer() const;
+    // Cached after every move, so that reading where the opportunity stands
+    // does not touch the machine (a separate, often cache-cold block).
+    Position position() const { return position_; }
+    BuyerStage buyer() const { return buyer_; }
 
     static std::string diagram(DiagramFormat format);
 
 private:
+    // Reads the machine's state into the cache; returns `m`.
+    Move sync(Move m = Move::not_applicable);
+
     struct Machine;
     std::unique_ptr<Machine> machine_;
+    Position position_;
+    BuyerStage buyer_ = BuyerStage::need_awareness;
 };
 
 }  // namespace pursuit

@@ -10,31 +10,33 @@
 namespace pursuit {
 
 struct Opportunity::Impl final : GateOracle {
+    // What every apply reads comes first, so that an opportunity touched for
+    // the first time in a while costs few cache misses.
     const Opportunity* owner;
-    std::string id;
-    std::shared_ptr<const Playbook> playbook;
-    Facts facts;
-    std::vector<Record> history;
-    bool opened = false;
     Timestamp last_at = INT64_MIN;
-    Timestamp now = 0;                  // the time gates are judged at
+    Timestamp now = 0;                      // the time gates are judged at
+    bool opened = false;
     const std::string* applying = nullptr;  // id of the event being applied
-    Record rejected;                        // what the latest rejected event did
-    std::vector<RequirementRef> unmet;  // filled by the latest gate check
+    std::shared_ptr<const Playbook> playbook;
     Lifecycle machine{*this};
+    History history;
+    std::string id;
+    Record current;                     // what the latest apply did (applied or rejected)
+    std::vector<RequirementRef> unmet;  // filled by the latest gate check
+    Facts facts;
 
     Impl(const Opportunity* o, std::string i, std::shared_ptr<const Playbook> p)
-        : owner(o), id(std::move(i)), playbook(std::move(p)) {}
+        : owner(o), playbook(std::move(p)), id(std::move(i)) {}
     Impl(const Opportunity* o, const Impl& other)
         : owner(o),
-          id(other.id),
-          playbook(other.playbook),
-          facts(other.facts),
-          history(other.history),
-          opened(other.opened),
           last_at(other.last_at),
           now(other.now),
-          machine(other.machine, *this) {}
+          opened(other.opened),
+          playbook(other.playbook),
+          machine(other.machine, *this),
+          history(other.history),
+          id(other.id),
+          facts(other.facts) {}
 
     // --- GateOracle ---
     bool check(Gate g) {
@@ -56,6 +58,12 @@ struct Opportunity::Impl final : GateOracle {
     }
 
     // --- applying events ---
+    // The common case: this opportunity's next event in time order. Then
+    // only the references to contacts and evidence remain to be checked.
+    bool plainly_next(const Event& e) const {
+        return e.at > last_at && opened == (e.type() != EventType::open) && e.opportunity == id;
+    }
+
     std::string invalid(const Event& e) const {
         if (e.opportunity != id) return "the event is for opportunity " + quote(e.opportunity) + ", not " + quote(id);
         if (!opened && e.type() != EventType::open)
@@ -63,8 +71,8 @@ struct Opportunity::Impl final : GateOracle {
         if (opened && e.type() == EventType::open)
             return "the opportunity is already open (since " + format_timestamp(facts.header.opened_at) + ")";
         if (e.at <= last_at) {
-            for (auto it = history.rbegin(); it != history.rend() && it->at >= e.at; ++it)
-                if (it->event_id == e.id) return "duplicate of the applied event " + quote(e.id);
+            for (std::size_t i = history.size(); i > 0 && history.at(i - 1) >= e.at; --i)
+                if (history.event_id(i - 1) == e.id) return "duplicate of the applied event " + quote(e.id);
             if (e.at < last_at)
                 return "out of order: at " + format_timestamp(e.at) + ", before the latest applied event (" +
                        format_timestamp(last_at) + "); apply events in time order";
@@ -173,16 +181,16 @@ struct Opportunity::Impl final : GateOracle {
         }
     }
 
-    // The record is built in place at the end of the history (or in
-    // `rejected` for an event that is not applied) and returned by reference.
+    // The record is built in `current` and returned by reference; an applied
+    // event's is then appended to the history.
     const Record& apply(const Event& e) {
-        std::string why = invalid(e);
+        Record& r = current;
+        start(r, e);
+        std::string why = plainly_next(e) ? invalid_reference(facts, e) : invalid(e);
         if (!why.empty()) {
-            rejected = Record{};
-            start(rejected, e);
-            rejected.verdict = Verdict::rejected;
-            rejected.reason = std::move(why);
-            return rejected;
+            r.verdict = Verdict::rejected;
+            r.reason = std::move(why);
+            return r;
         }
         now = e.at;
         // Custom checks may throw: keep what we would restore. Built-in checks never do.
@@ -192,15 +200,11 @@ struct Opportunity::Impl final : GateOracle {
             saved_facts = facts;
             saved_machine = std::make_unique<Lifecycle>(machine, *this);
         }
-        Record& r = history.emplace_back();
-        start(r, e);
-        r.verdict = Verdict::accepted;
         applying = &e.id;
         try {
             dispatch(e, r);
         } catch (...) {
             applying = nullptr;
-            history.pop_back();
             if (saved_facts) {
                 facts = std::move(*saved_facts);
                 machine.restore(*saved_machine);
@@ -211,6 +215,7 @@ struct Opportunity::Impl final : GateOracle {
         applying = nullptr;
         r.after = machine.position();
         r.buyer_after = machine.buyer();
+        history.push_back(r);
         opened = true;
         last_at = e.at;
         return r;
@@ -220,8 +225,12 @@ struct Opportunity::Impl final : GateOracle {
         r.event_id = e.id;
         r.at = e.at;
         r.type = e.type();
+        r.verdict = Verdict::accepted;
         r.before = r.after = machine.position();
         r.buyer_before = r.buyer_after = machine.buyer();
+        r.unmet.clear();
+        r.late_entry = r.buyer_backward = false;
+        r.reason.clear();
     }
 
     GateReport report(Gate g) const {
@@ -256,7 +265,7 @@ bool Opportunity::opened() const { return impl_->opened; }
 Position Opportunity::position() const { return impl_->machine.position(); }
 BuyerStage Opportunity::buyer_stage() const { return impl_->machine.buyer(); }
 const Facts& Opportunity::facts() const { return impl_->facts; }
-const std::vector<Record>& Opportunity::history() const { return impl_->history; }
+const History& Opportunity::history() const { return impl_->history; }
 Timestamp Opportunity::last_at() const { return impl_->last_at; }
 const std::string& Opportunity::applying() const {
     static const std::string none;
@@ -290,13 +299,13 @@ const Requirement& Opportunity::requirement(RequirementRef ref) const {
 std::string Opportunity::diagram(DiagramFormat format) { return Lifecycle::diagram(format); }
 
 Opportunity Opportunity::restored(std::string id, std::shared_ptr<const Playbook> playbook, Facts facts,
-                                  std::vector<Record> history, Position position, BuyerStage buyer) {
+                                  History history, Position position, BuyerStage buyer) {
     Opportunity opp(std::move(id), std::move(playbook));
     Impl& impl = *opp.impl_;
     impl.facts = std::move(facts);
     impl.history = std::move(history);
     impl.opened = !impl.history.empty();
-    impl.last_at = impl.opened ? impl.history.back().at : INT64_MIN;
+    impl.last_at = impl.opened ? impl.history.at(impl.history.size() - 1) : INT64_MIN;
     impl.now = impl.opened ? impl.last_at : 0;
     impl.machine.force(position, buyer);
     return opp;

@@ -58,7 +58,7 @@ constexpr int kVersion = 1;
 json Opportunity::to_json() const {
     return json{{"format", kFormat},       {"version", kVersion},    {"id", id()},
                 {"position", position()},  {"buyer_stage", buyer_stage()},
-                {"facts", facts()},        {"history", history()}};
+                {"facts", facts()},        {"history", json(std::vector<Record>(history().begin(), history().end()))}};
 }
 
 Opportunity Opportunity::from_json(const json& state, std::shared_ptr<const Playbook> playbook) {
@@ -68,11 +68,13 @@ Opportunity Opportunity::from_json(const json& state, std::shared_ptr<const Play
         throw std::invalid_argument("saved opportunity has version " + state.value("version", json()).dump() +
                                     "; this pursuit reads version " + std::to_string(kVersion));
     try {
-        auto history = state.at("history").get<std::vector<Record>>();
-        for (const auto& r : history)
+        History history;
+        for (const auto& r : state.at("history").get<std::vector<Record>>()) {
             for (const auto& ref : r.unmet)
                 if (ref.index >= playbook->gate(ref.gate).size())
                     throw std::invalid_argument("its history refers to requirements this playbook does not have");
+            history.push_back(r);
+        }
         return restored(state.at("id").get<std::string>(), std::move(playbook), state.at("facts").get<Facts>(),
                         std::move(history), state.at("position").get<Position>(),
                         state.at("buyer_stage").get<BuyerStage>());

@@ -1,0 +1,123 @@
+// An opportunity's history: what applying each event did, one Record per
+// applied event, in order. Stored compactly, because it is most of an
+// opportunity's memory: 24 bytes a record plus its event id in one shared
+// buffer; the rare unmet lists and reasons (refused, fell back, not
+// applicable) are kept aside. Records are rebuilt on reading.
+#pragma once
+
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "pursuit/fields.hpp"
+#include "pursuit/time.hpp"
+#include "pursuit/vocabulary.hpp"
+
+namespace pursuit {
+
+// Where the opportunity stands in our process: the step it is in, or the
+// outcome that closed it (then `step` is the step it was closed from).
+struct Position {
+    Step step = Step::identification;
+    std::optional<Outcome> outcome;
+    bool active() const { return !outcome; }
+    auto fields() const { return std::tie(step, outcome); }
+};
+
+// A requirement of the opportunity's playbook, by gate and position.
+struct RequirementRef {
+    Gate gate{};
+    std::uint16_t index = 0;
+    auto fields() const { return std::tie(gate, index); }
+};
+
+// What applying one event did. Every applied event leaves one in the history;
+// a rejected event leaves none (nothing was applied).
+struct Record {
+    std::string event_id;
+    Timestamp at = 0;
+    EventType type{};
+    Verdict verdict{};
+    Position before, after;
+    BuyerStage buyer_before{}, buyer_after{};
+    std::vector<RequirementRef> unmet;  // refused: the gate's unmet requirements; fell_back: the broken ones
+    bool late_entry = false;            // the buyer was first seen, or jumped, past a stage we never saw
+    bool buyer_backward = false;        // the buyer went back (e.g. reopened evaluation)
+    std::string reason;                 // rejected / not_applicable: why, in words
+    auto fields() const {
+        return std::tie(event_id, at, type, verdict, before, after, buyer_before, buyer_after, unmet, late_entry,
+                        buyer_backward, reason);
+    }
+};
+
+class History {
+public:
+    // Yields Records by value (they are rebuilt from the compact form).
+    class const_iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = Record;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = Record;
+        const_iterator(const History* h, std::size_t i) : h_(h), i_(i) {}
+        Record operator*() const { return (*h_)[i_]; }
+        const_iterator& operator++() { return ++i_, *this; }
+        const_iterator operator++(int) { return {h_, i_++}; }
+        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+        bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
+
+    private:
+        const History* h_;
+        std::size_t i_;
+    };
+
+    std::size_t size() const { return entries_.size(); }
+    bool empty() const { return entries_.empty(); }
+    Record operator[](std::size_t i) const;
+    Record front() const { return (*this)[0]; }
+    Record back() const { return (*this)[size() - 1]; }
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, size()}; }
+
+    // Without rebuilding the record.
+    Timestamp at(std::size_t i) const { return entries_[i].at; }
+    Verdict verdict(std::size_t i) const { return entries_[i].verdict; }
+    std::string_view event_id(std::size_t i) const {
+        return std::string_view(ids_).substr(entries_[i].id_begin, entries_[i].id_size);
+    }
+
+    void push_back(const Record& record);
+    void pop_back();
+
+    bool operator==(const History& other) const;
+    bool operator!=(const History& other) const { return !(*this == other); }
+
+private:
+    struct Entry {
+        Timestamp at;
+        std::uint32_t id_begin, id_size;  // the event id in ids_
+        EventType type;
+        Verdict verdict;
+        std::uint8_t before, after;  // a Position packed by pack()
+        std::uint8_t buyers;         // buyer_before | buyer_after << 4
+        std::uint8_t flags;          // kLateEntry | kBuyerBackward | kDetail
+    };
+    // Unmet requirements and reason of the records that have them.
+    struct Detail {
+        std::uint32_t index;
+        std::vector<RequirementRef> unmet;
+        std::string reason;
+    };
+    static constexpr std::uint8_t kLateEntry = 1, kBuyerBackward = 2, kDetail = 4;
+
+    std::vector<Entry> entries_;
+    std::string ids_;
+    std::vector<Detail> details_;  // by index, ascending
+};
+
+}  // namespace pursuit

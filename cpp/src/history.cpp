@@ -1,0 +1,83 @@
+// The compact history: packing a Record into 24 bytes and back.
+#include "pursuit/history.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+namespace pursuit {
+namespace {
+
+static_assert(size<Step>() <= 8 && size<Outcome>() < 31 && size<BuyerStage>() <= 16, "positions pack into a byte");
+
+// Step in the low 3 bits; the outcome + 1 above them (0: still active).
+std::uint8_t pack(Position p) {
+    return static_cast<std::uint8_t>(static_cast<unsigned>(p.step) |
+                                     (p.outcome ? (static_cast<unsigned>(*p.outcome) + 1) << 3 : 0u));
+}
+
+Position unpack(std::uint8_t bits) {
+    Position p{static_cast<Step>(bits & 7u), std::nullopt};
+    if (bits >> 3) p.outcome = static_cast<Outcome>((bits >> 3) - 1);
+    return p;
+}
+
+}  // namespace
+
+void History::push_back(const Record& r) {
+    if (ids_.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max() ||
+        entries_.size() >= std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("an opportunity's history is limited to 4 GiB of event ids");
+    const bool detail = !r.unmet.empty() || !r.reason.empty();
+    Entry e{r.at,
+            static_cast<std::uint32_t>(ids_.size()),
+            static_cast<std::uint32_t>(r.event_id.size()),
+            r.type,
+            r.verdict,
+            pack(r.before),
+            pack(r.after),
+            static_cast<std::uint8_t>(static_cast<unsigned>(r.buyer_before) | static_cast<unsigned>(r.buyer_after) << 4),
+            static_cast<std::uint8_t>((r.late_entry ? kLateEntry : 0) | (r.buyer_backward ? kBuyerBackward : 0) |
+                                      (detail ? kDetail : 0))};
+    if (detail) details_.push_back({static_cast<std::uint32_t>(entries_.size()), r.unmet, r.reason});
+    ids_.append(r.event_id);
+    entries_.push_back(e);
+}
+
+void History::pop_back() {
+    const Entry& e = entries_.back();
+    if (e.flags & kDetail) details_.pop_back();
+    ids_.resize(e.id_begin);
+    entries_.pop_back();
+}
+
+Record History::operator[](std::size_t i) const {
+    const Entry& e = entries_.at(i);
+    Record r;
+    r.event_id.assign(ids_, e.id_begin, e.id_size);
+    r.at = e.at;
+    r.type = e.type;
+    r.verdict = e.verdict;
+    r.before = unpack(e.before);
+    r.after = unpack(e.after);
+    r.buyer_before = static_cast<BuyerStage>(e.buyers & 15u);
+    r.buyer_after = static_cast<BuyerStage>(e.buyers >> 4);
+    r.late_entry = e.flags & kLateEntry;
+    r.buyer_backward = e.flags & kBuyerBackward;
+    if (e.flags & kDetail) {
+        const auto d = std::lower_bound(details_.begin(), details_.end(), i,
+                                        [](const Detail& x, std::size_t k) { return x.index < k; });
+        r.unmet = d->unmet;
+        r.reason = d->reason;
+    }
+    return r;
+}
+
+bool History::operator==(const History& other) const {
+    if (size() != other.size()) return false;
+    for (std::size_t i = 0; i < size(); ++i)
+        if ((*this)[i] != other[i]) return false;
+    return true;
+}
+
+}  // namespace pursuit
