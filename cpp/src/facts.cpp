@@ -56,6 +56,14 @@ std::size_t revoke(Facts& facts, EvidenceKind kind, const Text& contact, const E
     return n;
 }
 
+// Most opportunities collect a few facts of each kind: start with room for
+// them rather than growing through 1, 2, 4 (each step moves every element).
+template <class T>
+void append(std::vector<T>& facts, T&& fact, std::size_t room) {
+    if (facts.capacity() == 0) facts.reserve(room);
+    facts.push_back(std::move(fact));
+}
+
 template <class T>
 void set_if(T& target, const std::optional<T>& value) {
     if (value) target = *value;
@@ -99,13 +107,13 @@ void record_fact(Facts& facts, const Event& event) {
             if constexpr (std::is_same_v<B, Open>) {
                 facts.header = Header{b, event.at};
             } else if constexpr (std::is_same_v<B, Signal>) {
-                facts.signals.push_back({b.kind, b.contact, event.at, false});
+                append(facts.signals, {b.kind, b.contact, event.at, false}, 2);
             } else if constexpr (std::is_same_v<B, Qualify>) {
                 facts.answers[static_cast<std::size_t>(b.criterion)] = AnswerFact{b.answer, event.at, event.note};
             } else if constexpr (std::is_same_v<B, Contact>) {
                 ContactFact* c = facts.contact(b.contact);
                 if (!c) {
-                    facts.contacts.push_back(ContactFact{});
+                    append(facts.contacts, ContactFact{}, 4);
                     c = &facts.contacts.back();
                     c->id = b.contact;
                     c->since = event.at;
@@ -123,10 +131,10 @@ void record_fact(Facts& facts, const Event& event) {
                 c->active = false;
                 c->left_at = event.at;
                 // A person leaving is a warning signal, and the evidence they carried goes with them.
-                facts.signals.push_back({SignalKind::people_change, b.contact, event.at, true});
+                append(facts.signals, {SignalKind::people_change, b.contact, event.at, true}, 2);
                 revoke(facts, EvidenceKind{}, b.contact, event, true);
             } else if constexpr (std::is_same_v<B, Insight>) {
-                facts.insights.push_back({b.topic, b.text, event.at});
+                append(facts.insights, {b.topic, b.text, event.at}, 4);
             } else if constexpr (std::is_same_v<B, Competitor>) {
                 if (b.none) {
                     facts.no_competitor = true;
@@ -138,11 +146,11 @@ void record_fact(Facts& facts, const Event& event) {
                 if (it != facts.competitors.end()) *it = std::move(fact);
                 else facts.competitors.push_back(std::move(fact));
             } else if constexpr (std::is_same_v<B, Evidence>) {
-                facts.evidence.push_back({b.kind, b.contact, event.at, true, 0, {}});
+                append(facts.evidence, {b.kind, b.contact, event.at, true, 0, {}}, 4);
             } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
                 revoke(facts, b.kind, b.contact, event, false);
             } else if constexpr (std::is_same_v<B, Interaction>) {
-                facts.interactions.push_back({b.channel, b.direction, b.volume, b.contact, event.at});
+                append(facts.interactions, {b.channel, b.direction, b.volume, b.contact, event.at}, 8);
             } else if constexpr (std::is_same_v<B, BuyerStageChange>) {
                 if (b.criteria_aligned) facts.criteria_aligned = b.criteria_aligned;
             } else if constexpr (std::is_same_v<B, Lose>) {

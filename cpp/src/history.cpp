@@ -2,6 +2,7 @@
 #include "pursuit/history.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -25,36 +26,59 @@ Position unpack(std::uint8_t bits) {
 }  // namespace
 
 void History::push_back(const Record& r) {
-    if (ids_.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max() ||
-        entries_.size() >= std::numeric_limits<std::uint32_t>::max())
-        throw std::length_error("an opportunity's history is limited to 4 GiB of event ids");
+    static_assert(sizeof(Entry) == 32, "two records a cache line");
     const bool detail = !r.unmet.empty() || !r.reason.empty();
-    Entry e{r.at,
-            static_cast<std::uint32_t>(ids_.size()),
-            static_cast<std::uint32_t>(r.event_id.size()),
-            r.type,
-            r.verdict,
-            pack(r.before),
-            pack(r.after),
-            static_cast<std::uint8_t>(static_cast<unsigned>(r.buyer_before) | static_cast<unsigned>(r.buyer_after) << 4),
-            static_cast<std::uint8_t>((r.late_entry ? kLateEntry : 0) | (r.buyer_backward ? kBuyerBackward : 0) |
-                                      (detail ? kDetail : 0))};
-    if (detail) details_.push_back({static_cast<std::uint32_t>(entries_.size()), r.unmet, r.reason});
-    ids_.append(r.event_id);
-    entries_.push_back(e);
+    const bool long_id = r.event_id.size() > kShortId;
+    if (long_id && ids_.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("an opportunity's history is limited to 4 GiB of long event ids");
+    if (entries_.size() >= std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("an opportunity's history is limited to 4,294,967,295 records");
+    if (entries_.empty()) entries_.reserve(8);  // most opportunities see a few dozen events: skip the smallest steps
+    Entry& e = entries_.emplace_back();
+    e.at = r.at;
+    if (long_id) {
+        const std::uint32_t where[2] = {static_cast<std::uint32_t>(ids_.size()),
+                                        static_cast<std::uint32_t>(r.event_id.size())};
+        std::memcpy(e.id, where, sizeof where);
+        ids_.append(r.event_id);
+        e.id_size = 0;
+    } else {
+        std::memcpy(e.id, r.event_id.data(), r.event_id.size());
+        e.id_size = static_cast<std::uint8_t>(r.event_id.size());
+    }
+    e.type = r.type;
+    e.verdict = r.verdict;
+    e.before = pack(r.before);
+    e.after = pack(r.after);
+    e.buyers = static_cast<std::uint8_t>(static_cast<unsigned>(r.buyer_before) | static_cast<unsigned>(r.buyer_after) << 4);
+    e.flags = static_cast<std::uint8_t>((r.late_entry ? kLateEntry : 0) | (r.buyer_backward ? kBuyerBackward : 0) |
+                                        (detail ? kDetail : 0) | (long_id ? kLongId : 0));
+    if (detail) details_.push_back({static_cast<std::uint32_t>(entries_.size() - 1), r.unmet, r.reason});
 }
 
 void History::pop_back() {
     const Entry& e = entries_.back();
     if (e.flags & kDetail) details_.pop_back();
-    ids_.resize(e.id_begin);
+    if (e.flags & kLongId) {
+        std::uint32_t where[2];
+        std::memcpy(where, e.id, sizeof where);
+        ids_.resize(where[0]);
+    }
     entries_.pop_back();
+}
+
+std::string_view History::event_id(std::size_t i) const {
+    const Entry& e = entries_[i];
+    if (!(e.flags & kLongId)) return {e.id, e.id_size};
+    std::uint32_t where[2];
+    std::memcpy(where, e.id, sizeof where);
+    return std::string_view(ids_).substr(where[0], where[1]);
 }
 
 Record History::operator[](std::size_t i) const {
     const Entry& e = entries_.at(i);
     Record r;
-    r.event_id.assign(ids_, e.id_begin, e.id_size);
+    r.event_id = event_id(i);
     r.at = e.at;
     r.type = e.type;
     r.verdict = e.verdict;

@@ -193,32 +193,41 @@ struct Opportunity::Impl final : GateOracle {
             return r;
         }
         now = e.at;
-        // Custom checks may throw: keep what we would restore. Built-in checks never do.
-        std::optional<Facts> saved_facts;
-        std::unique_ptr<Lifecycle> saved_machine;
         if (playbook->has_custom()) {
-            saved_facts = facts;
-            saved_machine = std::make_unique<Lifecycle>(machine, *this);
-        }
-        applying = &e.id;
-        try {
+            dispatch_guarded(e, r);
+        } else {
+            const Applying guard(applying, e.id);
             dispatch(e, r);
-        } catch (...) {
-            applying = nullptr;
-            if (saved_facts) {
-                facts = std::move(*saved_facts);
-                machine.restore(*saved_machine);
-                now = last_at;
-            }
-            throw;
         }
-        applying = nullptr;
         r.after = machine.position();
         r.buyer_after = machine.buyer();
         history.push_back(r);
         opened = true;
         last_at = e.at;
         return r;
+    }
+
+    // `applying` names the event while it is being applied, exceptions or not.
+    struct Applying {
+        const std::string*& slot;
+        Applying(const std::string*& s, const std::string& id) : slot(s) { slot = &id; }
+        ~Applying() { slot = nullptr; }
+    };
+
+    // Custom checks may throw: keep what to restore. Built-in checks never
+    // do, so the common path pays for no copy.
+    void dispatch_guarded(const Event& e, Record& r) {
+        Facts saved_facts = facts;
+        const Lifecycle saved_machine(machine, *this);
+        try {
+            const Applying guard(applying, e.id);
+            dispatch(e, r);
+        } catch (...) {
+            facts = std::move(saved_facts);
+            machine.restore(saved_machine);
+            now = last_at;
+            throw;
+        }
     }
 
     void start(Record& r, const Event& e) const {

@@ -69,6 +69,18 @@ TEST_CASE("a history gives back every field of its records", "[history]") {
         CHECK(copy[2] == won);
         CHECK(copy.event_id(2) == "e-4");
     }
+    SECTION("ids of 16 bytes are kept inside, longer ones aside, and both come back") {
+        History ids;
+        for (const char* id : {"0123456789abcdef", "0123456789abcdefg", "x", "another id well past sixteen bytes"})
+            ids.push_back(record(id, 1, Verdict::accepted));
+        CHECK(ids.event_id(0) == "0123456789abcdef");
+        CHECK(ids.event_id(1) == "0123456789abcdefg");
+        CHECK(ids.event_id(2) == "x");
+        ids.pop_back();
+        ids.push_back(record("a replacement that is also long", 2, Verdict::accepted));
+        CHECK(ids.event_id(3) == "a replacement that is also long");
+        CHECK(ids[1].event_id == "0123456789abcdefg");
+    }
 }
 
 TEST_CASE("the saved state round-trips a history with refusals and fall-backs", "[history][state]") {

@@ -1,8 +1,9 @@
 // An opportunity's history: what applying each event did, one Record per
 // applied event, in order. Stored compactly, because it is most of an
-// opportunity's memory: 24 bytes a record plus its event id in one shared
-// buffer; the rare unmet lists and reasons (refused, fell back, not
-// applicable) are kept aside. Records are rebuilt on reading.
+// opportunity's memory: 32 bytes a record with its event id inside when the
+// id is short (up to 16 bytes), longer ids in one shared buffer; the rare
+// unmet lists and reasons (refused, fell back, not applicable) are kept
+// aside. Records are rebuilt on reading.
 #pragma once
 
 #include <cstdint>
@@ -87,9 +88,7 @@ public:
     // Without rebuilding the record.
     Timestamp at(std::size_t i) const { return entries_[i].at; }
     Verdict verdict(std::size_t i) const { return entries_[i].verdict; }
-    std::string_view event_id(std::size_t i) const {
-        return std::string_view(ids_).substr(entries_[i].id_begin, entries_[i].id_size);
-    }
+    std::string_view event_id(std::size_t i) const;
 
     void push_back(const Record& record);
     void pop_back();
@@ -98,14 +97,16 @@ public:
     bool operator!=(const History& other) const { return !(*this == other); }
 
 private:
+    static constexpr std::size_t kShortId = 16;
     struct Entry {
         Timestamp at;
-        std::uint32_t id_begin, id_size;  // the event id in ids_
+        char id[kShortId];  // the event id, or (kLongId) its offset and size in ids_ as two uint32
         EventType type;
         Verdict verdict;
         std::uint8_t before, after;  // a Position packed by pack()
         std::uint8_t buyers;         // buyer_before | buyer_after << 4
-        std::uint8_t flags;          // kLateEntry | kBuyerBackward | kDetail
+        std::uint8_t flags;          // kLateEntry | kBuyerBackward | kDetail | kLongId
+        std::uint8_t id_size;        // of a short id
     };
     // Unmet requirements and reason of the records that have them.
     struct Detail {
@@ -113,10 +114,10 @@ private:
         std::vector<RequirementRef> unmet;
         std::string reason;
     };
-    static constexpr std::uint8_t kLateEntry = 1, kBuyerBackward = 2, kDetail = 4;
+    static constexpr std::uint8_t kLateEntry = 1, kBuyerBackward = 2, kDetail = 4, kLongId = 8;
 
     std::vector<Entry> entries_;
-    std::string ids_;
+    std::string ids_;              // long event ids
     std::vector<Detail> details_;  // by index, ascending
 };
 
