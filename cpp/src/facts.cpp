@@ -7,9 +7,14 @@
 namespace pursuit {
 
 const ContactFact* Facts::contact(std::string_view id) const {
-    for (const auto& c : contacts)
-        if (c.id == id) return &c;
-    return nullptr;
+    const auto i = contact_index(id);
+    return i ? &contacts[*i] : nullptr;
+}
+
+std::optional<ContactIndex> Facts::contact_index(std::string_view id) const {
+    for (std::size_t i = 0; i < contacts.size(); ++i)
+        if (contacts[i].id == id) return static_cast<ContactIndex>(i);
+    return std::nullopt;
 }
 
 ContactFact* Facts::contact(std::string_view id) {
@@ -24,16 +29,18 @@ std::size_t Facts::valid_evidence(EvidenceKind kind, Timestamp not_before) const
     std::size_t n = 0;
     for (const auto& e : evidence) {
         if (e.kind != kind || !e.valid || e.at < not_before) continue;
-        if (e.contact) {
-            const ContactFact* c = contact(*e.contact);
-            if (!c || !c->active) continue;
-        }
+        if (e.contact != kNoContact && !contacts[e.contact].active) continue;
         ++n;
     }
     return n;
 }
 
 namespace {
+
+// The place of a contact the event named (validated to exist), or none.
+ContactIndex index_of(const Facts& facts, const Text& id) {
+    return id ? facts.contact_index(*id).value_or(kNoContact) : kNoContact;
+}
 
 std::string known_active(const Facts& facts, const Text& id) {
     if (!id) return {};
@@ -45,9 +52,10 @@ std::string known_active(const Facts& facts, const Text& id) {
 
 // Marks matching valid evidence revoked; returns how many.
 std::size_t revoke(Facts& facts, EvidenceKind kind, const Text& contact, const Event& by, bool any_kind) {
+    const ContactIndex who = index_of(facts, contact);
     std::size_t n = 0;
     for (auto& e : facts.evidence) {
-        if (!e.valid || (!any_kind && e.kind != kind) || (contact && e.contact != contact)) continue;
+        if (!e.valid || (!any_kind && e.kind != kind) || (contact && e.contact != who)) continue;
         e.valid = false;
         e.revoked_at = by.at;
         e.revoked_by = by.id;
@@ -83,9 +91,10 @@ std::string invalid_reference(const Facts& facts, const Event& event) {
             } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
                 // Revoking what is already revoked (say, when its contact left) is harmless;
                 // revoking what was never recorded is a mistake.
-                if (b.contact && !facts.contact(*b.contact)) return "unknown contact " + quote(*b.contact);
+                const auto who = b.contact ? facts.contact_index(*b.contact) : std::nullopt;
+                if (b.contact && !who) return "unknown contact " + quote(*b.contact);
                 for (const auto& e : facts.evidence)
-                    if (e.kind == b.kind && (!b.contact || e.contact == b.contact)) return {};
+                    if (e.kind == b.kind && (!b.contact || e.contact == *who)) return {};
                 return "no '" + std::string(to_id(b.kind)) + "' evidence" +
                        (b.contact ? " from " + quote(*b.contact) : std::string()) + " was recorded to revoke";
             } else if constexpr (std::is_same_v<B, Competitor>) {
@@ -107,7 +116,7 @@ void record_fact(Facts& facts, const Event& event) {
             if constexpr (std::is_same_v<B, Open>) {
                 facts.header = Header{b, event.at};
             } else if constexpr (std::is_same_v<B, Signal>) {
-                append(facts.signals, {b.kind, b.contact, event.at, false}, 2);
+                append(facts.signals, {b.kind, index_of(facts, b.contact), event.at, false}, 2);
             } else if constexpr (std::is_same_v<B, Qualify>) {
                 facts.answers[static_cast<std::size_t>(b.criterion)] = AnswerFact{b.answer, event.at, event.note};
             } else if constexpr (std::is_same_v<B, Contact>) {
@@ -127,11 +136,11 @@ void record_fact(Facts& facts, const Event& event) {
                 set_if(c->access, b.access);
                 set_if(c->focus, b.focus);
             } else if constexpr (std::is_same_v<B, ContactLeft>) {
-                ContactFact* c = facts.contact(b.contact);
-                c->active = false;
-                c->left_at = event.at;
+                const ContactIndex who = *facts.contact_index(b.contact);
+                facts.contacts[who].active = false;
+                facts.contacts[who].left_at = event.at;
                 // A person leaving is a warning signal, and the evidence they carried goes with them.
-                append(facts.signals, {SignalKind::people_change, b.contact, event.at, true}, 2);
+                append(facts.signals, {SignalKind::people_change, who, event.at, true}, 2);
                 revoke(facts, EvidenceKind{}, b.contact, event, true);
             } else if constexpr (std::is_same_v<B, Insight>) {
                 append(facts.insights, {b.topic, b.text, event.at}, 4);
@@ -146,11 +155,11 @@ void record_fact(Facts& facts, const Event& event) {
                 if (it != facts.competitors.end()) *it = std::move(fact);
                 else facts.competitors.push_back(std::move(fact));
             } else if constexpr (std::is_same_v<B, Evidence>) {
-                append(facts.evidence, {b.kind, b.contact, event.at, true, 0, {}}, 4);
+                append(facts.evidence, {b.kind, index_of(facts, b.contact), event.at, true, 0, {}}, 4);
             } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
                 revoke(facts, b.kind, b.contact, event, false);
             } else if constexpr (std::is_same_v<B, Interaction>) {
-                append(facts.interactions, {b.channel, b.direction, b.volume, b.contact, event.at}, 8);
+                append(facts.interactions, {b.channel, b.direction, b.volume, index_of(facts, b.contact), event.at}, 8);
             } else if constexpr (std::is_same_v<B, BuyerStageChange>) {
                 if (b.criteria_aligned) facts.criteria_aligned = b.criteria_aligned;
             } else if constexpr (std::is_same_v<B, Lose>) {
