@@ -12,8 +12,12 @@ const ContactFact* Facts::contact(std::string_view id) const {
 }
 
 std::optional<ContactIndex> Facts::contact_index(std::string_view id) const {
-    for (std::size_t i = 0; i < contacts.size(); ++i)
-        if (contacts[i].id == id) return static_cast<ContactIndex>(i);
+    for (std::size_t i = 0; i < contacts.size(); ++i) {
+        const std::string& c = contacts[i].id;
+        // Ids of one opportunity tend to share their length and prefix ("c-1", "c-2"): the last byte tells first.
+        if (c.size() == id.size() && (id.empty() || (c.back() == id.back() && c.compare(0, c.size(), id) == 0)))
+            return static_cast<ContactIndex>(i);
+    }
     return std::nullopt;
 }
 
@@ -42,11 +46,12 @@ ContactIndex index_of(const Facts& facts, const Text& id) {
     return id ? facts.contact_index(*id).value_or(kNoContact) : kNoContact;
 }
 
-std::string known_active(const Facts& facts, const Text& id) {
+std::string known_active(const Facts& facts, const Text& id, ContactIndex* named) {
     if (!id) return {};
-    const ContactFact* c = facts.contact(*id);
-    if (!c) return "unknown contact " + quote(*id) + ": record it with a 'contact' event first";
-    if (!c->active) return "contact " + quote(*id) + " has left the account";
+    const auto i = facts.contact_index(*id);
+    if (!i) return "unknown contact " + quote(*id) + ": record it with a 'contact' event first";
+    if (!facts.contacts[*i].active) return "contact " + quote(*id) + " has left the account";
+    if (named) *named = *i;
     return {};
 }
 
@@ -79,15 +84,16 @@ void set_if(T& target, const std::optional<T>& value) {
 
 }  // namespace
 
-std::string invalid_reference(const Facts& facts, const Event& event) {
+std::string invalid_reference(const Facts& facts, const Event& event, ContactIndex* named) {
     using namespace events;
+    if (named) *named = kNoContact;
     return std::visit(
         [&](const auto& b) -> std::string {
             using B = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<B, Signal> || std::is_same_v<B, Evidence> || std::is_same_v<B, Interaction>) {
-                return known_active(facts, b.contact);
+                return known_active(facts, b.contact, named);
             } else if constexpr (std::is_same_v<B, ContactLeft>) {
-                return known_active(facts, b.contact);
+                return known_active(facts, b.contact, named);
             } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
                 // Revoking what is already revoked (say, when its contact left) is harmless;
                 // revoking what was never recorded is a mistake.
@@ -108,15 +114,16 @@ std::string invalid_reference(const Facts& facts, const Event& event) {
         event.body);
 }
 
-void record_fact(Facts& facts, const Event& event) {
+void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> named) {
     using namespace events;
+    auto named_or = [&](const Text& id) { return named ? *named : index_of(facts, id); };
     std::visit(
         [&](const auto& b) {
             using B = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<B, Open>) {
                 facts.header = Header{b, event.at};
             } else if constexpr (std::is_same_v<B, Signal>) {
-                append(facts.signals, {b.kind, index_of(facts, b.contact), event.at, false}, 2);
+                append(facts.signals, {b.kind, named_or(b.contact), event.at, false}, 2);
             } else if constexpr (std::is_same_v<B, Qualify>) {
                 facts.answers[static_cast<std::size_t>(b.criterion)] = AnswerFact{b.answer, event.at, event.note};
             } else if constexpr (std::is_same_v<B, Contact>) {
@@ -136,7 +143,7 @@ void record_fact(Facts& facts, const Event& event) {
                 set_if(c->access, b.access);
                 set_if(c->focus, b.focus);
             } else if constexpr (std::is_same_v<B, ContactLeft>) {
-                const ContactIndex who = *facts.contact_index(b.contact);
+                const ContactIndex who = named ? *named : *facts.contact_index(b.contact);
                 facts.contacts[who].active = false;
                 facts.contacts[who].left_at = event.at;
                 // A person leaving is a warning signal, and the evidence they carried goes with them.
@@ -155,11 +162,11 @@ void record_fact(Facts& facts, const Event& event) {
                 if (it != facts.competitors.end()) *it = std::move(fact);
                 else facts.competitors.push_back(std::move(fact));
             } else if constexpr (std::is_same_v<B, Evidence>) {
-                append(facts.evidence, {b.kind, index_of(facts, b.contact), event.at, true, 0, {}}, 4);
+                append(facts.evidence, {b.kind, named_or(b.contact), event.at, true, 0, {}}, 4);
             } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
                 revoke(facts, b.kind, b.contact, event, false);
             } else if constexpr (std::is_same_v<B, Interaction>) {
-                append(facts.interactions, {b.channel, b.direction, b.volume, index_of(facts, b.contact), event.at}, 8);
+                append(facts.interactions, {b.channel, b.direction, b.volume, named_or(b.contact), event.at}, 8);
             } else if constexpr (std::is_same_v<B, BuyerStageChange>) {
                 if (b.criteria_aligned) facts.criteria_aligned = b.criteria_aligned;
             } else if constexpr (std::is_same_v<B, Lose>) {

@@ -64,7 +64,7 @@ struct Opportunity::Impl final : GateOracle {
         return e.at > last_at && opened == (e.type() != EventType::open) && e.opportunity == id;
     }
 
-    std::string invalid(const Event& e) const {
+    std::string invalid(const Event& e, ContactIndex* named) const {
         if (e.opportunity != id) return "the event is for opportunity " + quote(e.opportunity) + ", not " + quote(id);
         if (!opened && e.type() != EventType::open)
             return "unknown opportunity " + quote(id) + ": its first event must be 'open'";
@@ -77,7 +77,7 @@ struct Opportunity::Impl final : GateOracle {
                 return "out of order: at " + format_timestamp(e.at) + ", before the latest applied event (" +
                        format_timestamp(last_at) + "); apply events in time order";
         }
-        return invalid_reference(facts, e);
+        return invalid_reference(facts, e, named);
     }
 
     std::string not_applicable_reason(EventType type) const {
@@ -165,7 +165,7 @@ struct Opportunity::Impl final : GateOracle {
         if (r.buyer_backward || playbook->has_custom()) recheck(r);  // forward never breaks a built-in gate
     }
 
-    void dispatch(const Event& e, Record& r) {
+    void dispatch(const Event& e, Record& r, ContactIndex named) {
         switch (e.type()) {
             case EventType::advance: return lifecycle(machine.advance(), e, r);
             case EventType::win: return lifecycle(machine.win(), e, r);
@@ -175,7 +175,7 @@ struct Opportunity::Impl final : GateOracle {
             case EventType::buyer_stage: return buyer(std::get<events::BuyerStageChange>(e.body), e, r);
             default: {
                 const bool weakens = weakens_evidence(e);
-                record_fact(facts, e);
+                record_fact(facts, e, named);
                 if (weakens) recheck(r);
             }
         }
@@ -186,7 +186,8 @@ struct Opportunity::Impl final : GateOracle {
     const Record& apply(const Event& e) {
         Record& r = current;
         start(r, e);
-        std::string why = plainly_next(e) ? invalid_reference(facts, e) : invalid(e);
+        ContactIndex named = kNoContact;  // the contact the event names, found while checking it
+        std::string why = plainly_next(e) ? invalid_reference(facts, e, &named) : invalid(e, &named);
         if (!why.empty()) {
             r.verdict = Verdict::rejected;
             r.reason = std::move(why);
@@ -194,10 +195,10 @@ struct Opportunity::Impl final : GateOracle {
         }
         now = e.at;
         if (playbook->has_custom()) {
-            dispatch_guarded(e, r);
+            dispatch_guarded(e, r, named);
         } else {
             const Applying guard(applying, e.id);
-            dispatch(e, r);
+            dispatch(e, r, named);
         }
         r.after = machine.position();
         r.buyer_after = machine.buyer();
@@ -216,12 +217,12 @@ struct Opportunity::Impl final : GateOracle {
 
     // Custom checks may throw: keep what to restore. Built-in checks never
     // do, so the common path pays for no copy.
-    void dispatch_guarded(const Event& e, Record& r) {
+    void dispatch_guarded(const Event& e, Record& r, ContactIndex named) {
         Facts saved_facts = facts;
         const Lifecycle saved_machine(machine, *this);
         try {
             const Applying guard(applying, e.id);
-            dispatch(e, r);
+            dispatch(e, r, named);
         } catch (...) {
             facts = std::move(saved_facts);
             machine.restore(saved_machine);
