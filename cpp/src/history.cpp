@@ -10,6 +10,7 @@ namespace pursuit {
 namespace {
 
 static_assert(size<Step>() <= 8 && size<Outcome>() < 31 && size<BuyerStage>() <= 16, "positions pack into a byte");
+static_assert(size<EventType>() <= 32 && size<Verdict>() <= 8, "type and verdict pack into a byte");
 
 // Step in the low 3 bits; the outcome + 1 above them (0: still active).
 std::uint8_t pack(Position p) {
@@ -26,7 +27,7 @@ Position unpack(std::uint8_t bits) {
 }  // namespace
 
 void History::push_back(const Record& r) {
-    static_assert(sizeof(Entry) == 32, "two records a cache line");
+    static_assert(sizeof(Entry) == 24, "a record in three words");
     const bool detail = !r.unmet.empty() || !r.reason.empty();
     const bool long_id = r.event_id.size() > kShortId;
     if (long_id && ids_.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max())
@@ -41,18 +42,15 @@ void History::push_back(const Record& r) {
                                         static_cast<std::uint32_t>(r.event_id.size())};
         std::memcpy(e.id, where, sizeof where);
         ids_.append(r.event_id);
-        e.id_size = 0;
     } else {
         std::memcpy(e.id, r.event_id.data(), r.event_id.size());
-        e.id_size = static_cast<std::uint8_t>(r.event_id.size());
     }
-    e.type = r.type;
-    e.verdict = r.verdict;
+    e.kind = static_cast<std::uint8_t>(static_cast<unsigned>(r.type) | static_cast<unsigned>(r.verdict) << 5);
     e.before = pack(r.before);
     e.after = pack(r.after);
     e.buyers = static_cast<std::uint8_t>(static_cast<unsigned>(r.buyer_before) | static_cast<unsigned>(r.buyer_after) << 4);
     e.flags = static_cast<std::uint8_t>((r.late_entry ? kLateEntry : 0) | (r.buyer_backward ? kBuyerBackward : 0) |
-                                        (detail ? kDetail : 0) | (long_id ? kLongId : 0));
+                                        (detail ? kDetail : 0) | (long_id ? kLongId : r.event_id.size() << 4));
     if (detail) details_.push_back({static_cast<std::uint32_t>(entries_.size() - 1), r.unmet, r.reason});
 }
 
@@ -69,7 +67,7 @@ void History::pop_back() {
 
 std::string_view History::event_id(std::size_t i) const {
     const Entry& e = entries_[i];
-    if (!(e.flags & kLongId)) return {e.id, e.id_size};
+    if (!(e.flags & kLongId)) return {e.id, static_cast<std::size_t>(e.flags >> 4)};
     std::uint32_t where[2];
     std::memcpy(where, e.id, sizeof where);
     return std::string_view(ids_).substr(where[0], where[1]);
@@ -80,8 +78,8 @@ Record History::operator[](std::size_t i) const {
     Record r;
     r.event_id = event_id(i);
     r.at = e.at;
-    r.type = e.type;
-    r.verdict = e.verdict;
+    r.type = static_cast<EventType>(e.kind & 31u);
+    r.verdict = static_cast<Verdict>(e.kind >> 5);
     r.before = unpack(e.before);
     r.after = unpack(e.after);
     r.buyer_before = static_cast<BuyerStage>(e.buyers & 15u);

@@ -127,14 +127,14 @@ struct Opportunity::Impl final : GateOracle {
         while (machine.fall_back()) {
         }
         r.verdict = Verdict::fell_back;
-        r.reason = "fell back from " + std::string(to_id(from)) + " to " + std::string(to_id(machine.position().step)) +
-                   ": no longer met: " + codes(r.unmet);
+        r.reason.append("fell back from ").append(to_id(from)).append(" to ").append(to_id(machine.position().step));
+        append_codes(r.reason.append(": no longer met: "), r.unmet);
     }
 
-    std::string codes(const std::vector<RequirementRef>& refs) const {
-        std::string out;
-        for (const auto& ref : refs) out += (out.empty() ? "" : ", ") + playbook->gate(ref.gate)[ref.index].code;
-        return out;
+    // Written into the record's reason in place: its buffer is reused from event to event.
+    void append_codes(std::string& out, const std::vector<RequirementRef>& refs) const {
+        for (std::size_t i = 0; i < refs.size(); ++i)
+            out.append(i ? ", " : "").append(playbook->gate(refs[i].gate)[refs[i].index].code);
     }
 
     void lifecycle(Move move, const Event& e, Record& r) {
@@ -143,7 +143,7 @@ struct Opportunity::Impl final : GateOracle {
         } else if (move == Move::refused) {
             r.verdict = Verdict::refused;
             r.unmet = unmet;
-            r.reason = "the gate to " + std::string(to_id(r.unmet.front().gate)) + " is not met: " + codes(r.unmet);
+            append_codes(r.reason.append("the gate to ").append(to_id(r.unmet.front().gate)).append(" is not met: "), r.unmet);
         } else {
             r.verdict = Verdict::not_applicable;
             r.reason = not_applicable_reason(e.type());

@@ -69,17 +69,19 @@ TEST_CASE("a history gives back every field of its records", "[history]") {
         CHECK(copy[2] == won);
         CHECK(copy.event_id(2) == "e-4");
     }
-    SECTION("ids of 16 bytes are kept inside, longer ones aside, and both come back") {
+    SECTION("ids of up to 11 bytes are kept inside, longer ones aside, and both come back") {
         History ids;
-        for (const char* id : {"0123456789abcdef", "0123456789abcdefg", "x", "another id well past sixteen bytes"})
+        for (const char* id : {"0123456789a", "0123456789ab", "x", "another id well past eleven bytes"})
             ids.push_back(record(id, 1, Verdict::accepted));
-        CHECK(ids.event_id(0) == "0123456789abcdef");
-        CHECK(ids.event_id(1) == "0123456789abcdefg");
+        CHECK(ids.event_id(0) == "0123456789a");
+        CHECK(ids.event_id(1) == "0123456789ab");
         CHECK(ids.event_id(2) == "x");
         ids.pop_back();
         ids.push_back(record("a replacement that is also long", 2, Verdict::accepted));
         CHECK(ids.event_id(3) == "a replacement that is also long");
-        CHECK(ids[1].event_id == "0123456789abcdefg");
+        CHECK(ids[1].event_id == "0123456789ab");
+        CHECK(ids[2].verdict == Verdict::accepted);
+        CHECK(ids[2].type == EventType::advance);
     }
 }
 
@@ -120,4 +122,22 @@ TEST_CASE("the saved state round-trips a history with refusals and fall-backs", 
     Event dup = events.back();
     dup.at = again.last_at();
     CHECK(again.apply(dup).verdict == Verdict::rejected);
+}
+
+TEST_CASE("every event type, verdict, position and buyer stage survives the packing", "[history]") {
+    History h;
+    std::vector<Record> all;
+    for (std::size_t t = 0; t < size<EventType>(); ++t)
+        for (std::size_t v = 0; v < size<Verdict>(); ++v) {
+            Record r = record("e-" + std::to_string(all.size()), static_cast<Timestamp>(all.size()), static_cast<Verdict>(v));
+            r.type = static_cast<EventType>(t);
+            r.before = {static_cast<Step>(t % size<Step>()), std::nullopt};
+            if (v % 2) r.after = {static_cast<Step>(v % size<Step>()), static_cast<Outcome>((t + v) % size<Outcome>())};
+            r.buyer_before = static_cast<BuyerStage>(t % size<BuyerStage>());
+            r.buyer_after = static_cast<BuyerStage>(v % size<BuyerStage>());
+            h.push_back(r);
+            all.push_back(r);
+        }
+    REQUIRE(h.size() == all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) CHECK(h[i] == all[i]);
 }

@@ -1,7 +1,7 @@
 // An opportunity's history: what applying each event did, one Record per
 // applied event, in order. Stored compactly, because it is most of an
-// opportunity's memory: 32 bytes a record with its event id inside when the
-// id is short (up to 16 bytes), longer ids in one shared buffer; the rare
+// opportunity's memory: 24 bytes a record with its event id inside when the
+// id is short (up to 11 bytes), longer ids in one shared buffer; the rare
 // unmet lists and reasons (refused, fell back, not applicable) are kept
 // aside. Records are rebuilt on reading.
 #pragma once
@@ -87,7 +87,7 @@ public:
 
     // Without rebuilding the record.
     Timestamp at(std::size_t i) const { return entries_[i].at; }
-    Verdict verdict(std::size_t i) const { return entries_[i].verdict; }
+    Verdict verdict(std::size_t i) const { return static_cast<Verdict>(entries_[i].kind >> 5); }
     std::string_view event_id(std::size_t i) const;
 
     void push_back(const Record& record);
@@ -97,16 +97,14 @@ public:
     bool operator!=(const History& other) const { return !(*this == other); }
 
 private:
-    static constexpr std::size_t kShortId = 16;
+    static constexpr std::size_t kShortId = 11;
     struct Entry {
         Timestamp at;
-        char id[kShortId];  // the event id, or (kLongId) its offset and size in ids_ as two uint32
-        EventType type;
-        Verdict verdict;
+        char id[kShortId];           // the event id, or (kLongId) its offset and size in ids_ as two uint32
+        std::uint8_t kind;           // type | verdict << 5
         std::uint8_t before, after;  // a Position packed by pack()
         std::uint8_t buyers;         // buyer_before | buyer_after << 4
-        std::uint8_t flags;          // kLateEntry | kBuyerBackward | kDetail | kLongId
-        std::uint8_t id_size;        // of a short id
+        std::uint8_t flags;          // kLateEntry | kBuyerBackward | kDetail | kLongId | size of a short id << 4
     };
     // Unmet requirements and reason of the records that have them.
     struct Detail {
