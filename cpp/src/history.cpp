@@ -26,11 +26,16 @@ Position unpack(std::uint8_t bits) {
 
 }  // namespace
 
+History::Aside& History::aside() {
+    if (!aside_) aside_ = std::make_unique<Aside>();
+    return *aside_;
+}
+
 void History::push_back(const Record& r) {
     static_assert(sizeof(Entry) == 24, "a record in three words");
     const bool detail = !r.unmet.empty() || !r.reason.empty();
     const bool long_id = r.event_id.size() > kShortId;
-    if (long_id && ids_.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max())
+    if (long_id && aside().ids.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("an opportunity's history is limited to 4 GiB of long event ids");
     if (entries_.size() >= std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("an opportunity's history is limited to 4,294,967,295 records");
@@ -38,10 +43,10 @@ void History::push_back(const Record& r) {
     Entry& e = entries_.emplace_back();
     e.at = r.at;
     if (long_id) {
-        const std::uint32_t where[2] = {static_cast<std::uint32_t>(ids_.size()),
+        const std::uint32_t where[2] = {static_cast<std::uint32_t>(aside_->ids.size()),
                                         static_cast<std::uint32_t>(r.event_id.size())};
         std::memcpy(e.id, where, sizeof where);
-        ids_.append(r.event_id);
+        aside_->ids.append(r.event_id);
     } else {
         std::memcpy(e.id, r.event_id.data(), r.event_id.size());
     }
@@ -51,16 +56,16 @@ void History::push_back(const Record& r) {
     e.buyers = static_cast<std::uint8_t>(static_cast<unsigned>(r.buyer_before) | static_cast<unsigned>(r.buyer_after) << 4);
     e.flags = static_cast<std::uint8_t>((r.late_entry ? kLateEntry : 0) | (r.buyer_backward ? kBuyerBackward : 0) |
                                         (detail ? kDetail : 0) | (long_id ? kLongId : r.event_id.size() << 4));
-    if (detail) details_.push_back({static_cast<std::uint32_t>(entries_.size() - 1), r.unmet, r.reason});
+    if (detail) aside().details.push_back({static_cast<std::uint32_t>(entries_.size() - 1), r.unmet, r.reason});
 }
 
 void History::pop_back() {
     const Entry& e = entries_.back();
-    if (e.flags & kDetail) details_.pop_back();
+    if (e.flags & kDetail) aside_->details.pop_back();
     if (e.flags & kLongId) {
         std::uint32_t where[2];
         std::memcpy(where, e.id, sizeof where);
-        ids_.resize(where[0]);
+        aside_->ids.resize(where[0]);
     }
     entries_.pop_back();
 }
@@ -70,7 +75,7 @@ std::string_view History::event_id(std::size_t i) const {
     if (!(e.flags & kLongId)) return {e.id, static_cast<std::size_t>(e.flags >> 4)};
     std::uint32_t where[2];
     std::memcpy(where, e.id, sizeof where);
-    return std::string_view(ids_).substr(where[0], where[1]);
+    return std::string_view(aside_->ids).substr(where[0], where[1]);
 }
 
 Record History::operator[](std::size_t i) const {
@@ -87,7 +92,8 @@ Record History::operator[](std::size_t i) const {
     r.late_entry = e.flags & kLateEntry;
     r.buyer_backward = e.flags & kBuyerBackward;
     if (e.flags & kDetail) {
-        const auto d = std::lower_bound(details_.begin(), details_.end(), i,
+        const auto& details = aside_->details;
+        const auto d = std::lower_bound(details.begin(), details.end(), i,
                                         [](const Detail& x, std::size_t k) { return x.index < k; });
         r.unmet = d->unmet;
         r.reason = d->reason;

@@ -57,10 +57,17 @@ private:
     // Reads the machine's state into the cache; returns `m`.
     Move sync(Move m = Move::not_applicable);
 
-    struct Machine;
-    std::unique_ptr<Machine> machine_;
     Position position_;
     BuyerStage buyer_ = BuyerStage::need_awareness;
+    // The MSM machine lives inside the Lifecycle (and so inside the
+    // opportunity) rather than in a heap block of its own: one allocation and
+    // one cache miss fewer. Its type stays in lifecycle.cpp, which checks
+    // that it fits.
+    struct Machine;
+    Machine& machine();
+    const Machine& machine() const;
+    static constexpr std::size_t kMachineSize = 64;
+    alignas(16) unsigned char storage_[kMachineSize];
 };
 
 }  // namespace pursuit

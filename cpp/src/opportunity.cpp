@@ -11,31 +11,32 @@ namespace pursuit {
 
 struct Opportunity::Impl final : GateOracle {
     // What every apply reads comes first, so that an opportunity touched for
-    // the first time in a while costs few cache misses.
-    const Opportunity* owner;
+    // the first time in a while costs few cache misses: the first line holds
+    // the times, the playbook and the position; then the id and the history.
     Timestamp last_at = INT64_MIN;
     Timestamp now = 0;                      // the time gates are judged at
-    bool opened = false;
     const std::string* applying = nullptr;  // id of the event being applied
     std::shared_ptr<const Playbook> playbook;
+    bool opened = false;
     Lifecycle machine{*this};
-    History history;
     std::string id;
+    History history;
     Record current;                     // what the latest apply did (applied or rejected)
     std::vector<RequirementRef> unmet;  // filled by the latest gate check
+    const Opportunity* owner;
     Facts facts;
 
     Impl(const Opportunity* o, std::string i, std::shared_ptr<const Playbook> p)
-        : owner(o), playbook(std::move(p)), id(std::move(i)) {}
+        : playbook(std::move(p)), id(std::move(i)), owner(o) {}
     Impl(const Opportunity* o, const Impl& other)
-        : owner(o),
-          last_at(other.last_at),
+        : last_at(other.last_at),
           now(other.now),
-          opened(other.opened),
           playbook(other.playbook),
+          opened(other.opened),
           machine(other.machine, *this),
-          history(other.history),
           id(other.id),
+          history(other.history),
+          owner(o),
           facts(other.facts) {}
 
     // --- GateOracle ---

@@ -68,6 +68,14 @@ TEST_CASE("a history gives back every field of its records", "[history]") {
         CHECK(copy[1] == refused);
         CHECK(copy[2] == won);
         CHECK(copy.event_id(2) == "e-4");
+        CHECK(h.size() == 4);  // copies do not share their long ids or details
+        CHECK(h[1] == refused);
+        CHECK(h[2] == empty_id);
+        History assigned;
+        assigned = h;
+        CHECK(assigned == h);
+        History moved = std::move(assigned);
+        CHECK(moved == h);
     }
     SECTION("ids of up to 11 bytes are kept inside, longer ones aside, and both come back") {
         History ids;

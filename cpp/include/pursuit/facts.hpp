@@ -122,17 +122,19 @@ struct Closing {
     auto fields() const { return std::tie(outcome, loss_reason, lost_to, disqualified_why, at); }
 };
 
+// The lists most events append to come first: together they fill two cache
+// lines, so an event touches few of the opportunity's lines.
 struct Facts {
-    Header header;
+    std::vector<ContactFact> contacts;  // in order of first mention
+    std::vector<InteractionFact> interactions;
     std::vector<SignalFact> signals;
-    std::array<std::optional<AnswerFact>, size<Criterion>()> answers;  // latest answer per criterion
-    std::vector<ContactFact> contacts;                                 // in order of first mention
+    std::vector<EvidenceFact> evidence;
     std::vector<InsightFact> insights;
     std::vector<CompetitorFact> competitors;
-    bool no_competitor = false;  // the explicit finding that there is none
-    std::vector<EvidenceFact> evidence;
-    std::vector<InteractionFact> interactions;
+    bool no_competitor = false;            // the explicit finding that there is none
     std::optional<bool> criteria_aligned;  // from the latest buyer_stage event that said
+    std::array<std::optional<AnswerFact>, size<Criterion>()> answers;  // latest answer per criterion
+    Header header;
     std::optional<Closing> closing;
 
     const ContactFact* contact(std::string_view id) const;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,17 @@ public:
         std::size_t i_;
     };
 
+    History() = default;
+    History(const History& other)
+        : entries_(other.entries_), aside_(other.aside_ ? std::make_unique<Aside>(*other.aside_) : nullptr) {}
+    History(History&&) noexcept = default;
+    History& operator=(const History& other) {
+        if (this != &other) *this = History(other);
+        return *this;
+    }
+    History& operator=(History&&) noexcept = default;
+    ~History() = default;
+
     std::size_t size() const { return entries_.size(); }
     bool empty() const { return entries_.empty(); }
     Record operator[](std::size_t i) const;
@@ -100,7 +112,7 @@ private:
     static constexpr std::size_t kShortId = 11;
     struct Entry {
         Timestamp at;
-        char id[kShortId];           // the event id, or (kLongId) its offset and size in ids_ as two uint32
+        char id[kShortId];           // the event id, or (kLongId) its offset and size in the aside's ids as two uint32
         std::uint8_t kind;           // type | verdict << 5
         std::uint8_t before, after;  // a Position packed by pack()
         std::uint8_t buyers;         // buyer_before | buyer_after << 4
@@ -114,9 +126,16 @@ private:
     };
     static constexpr std::uint8_t kLateEntry = 1, kBuyerBackward = 2, kDetail = 4, kLongId = 8;
 
+    // What few records have, in a block made when first needed, so that the
+    // history itself is two words beside the opportunity's id.
+    struct Aside {
+        std::string ids;               // long event ids
+        std::vector<Detail> details;  // by index, ascending
+    };
+    Aside& aside();
+
     std::vector<Entry> entries_;
-    std::string ids_;              // long event ids
-    std::vector<Detail> details_;  // by index, ascending
+    std::unique_ptr<Aside> aside_;
 };
 
 }  // namespace pursuit
