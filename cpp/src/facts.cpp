@@ -87,6 +87,15 @@ void set_if(T& target, const std::optional<T>& value) {
 std::string invalid_reference(const Facts& facts, const Event& event, ContactIndex* named) {
     using namespace events;
     if (named) *named = kNoContact;
+    switch (event.type()) {  // most events name nothing to check: skip the visit
+        case EventType::signal:
+        case EventType::contact_left:
+        case EventType::evidence:
+        case EventType::evidence_revoked:
+        case EventType::interaction:
+        case EventType::competitor: break;
+        default: return {};
+    }
     return std::visit(
         [&](const auto& b) -> std::string {
             using B = std::decay_t<decltype(b)>;

@@ -35,18 +35,21 @@ void History::push_back(const Record& r) {
     static_assert(sizeof(Entry) == 24, "a record in three words");
     const bool detail = !r.unmet.empty() || !r.reason.empty();
     const bool long_id = r.event_id.size() > kShortId;
-    if (long_id && aside().ids.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max())
-        throw std::length_error("an opportunity's history is limited to 4 GiB of long event ids");
     if (entries_.size() >= std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("an opportunity's history is limited to 4,294,967,295 records");
-    if (entries_.empty()) entries_.reserve(8);  // most opportunities see a few dozen events: skip the smallest steps
-    Entry& e = entries_.emplace_back();
+    // Room first, so that nothing below leaves a half-added record. Most
+    // opportunities see a few dozen events: skip the smallest steps.
+    if (entries_.size() == entries_.capacity()) entries_.reserve(entries_.empty() ? 16 : 2 * entries_.size());
+    Entry e{};
     e.at = r.at;
     if (long_id) {
-        const std::uint32_t where[2] = {static_cast<std::uint32_t>(aside_->ids.size()),
+        std::string& ids = aside().ids;
+        if (ids.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max())
+            throw std::length_error("an opportunity's history is limited to 4 GiB of long event ids");
+        const std::uint32_t where[2] = {static_cast<std::uint32_t>(ids.size()),
                                         static_cast<std::uint32_t>(r.event_id.size())};
         std::memcpy(e.id, where, sizeof where);
-        aside_->ids.append(r.event_id);
+        ids.append(r.event_id);
     } else {
         std::memcpy(e.id, r.event_id.data(), r.event_id.size());
     }
@@ -56,7 +59,8 @@ void History::push_back(const Record& r) {
     e.buyers = static_cast<std::uint8_t>(static_cast<unsigned>(r.buyer_before) | static_cast<unsigned>(r.buyer_after) << 4);
     e.flags = static_cast<std::uint8_t>((r.late_entry ? kLateEntry : 0) | (r.buyer_backward ? kBuyerBackward : 0) |
                                         (detail ? kDetail : 0) | (long_id ? kLongId : r.event_id.size() << 4));
-    if (detail) aside().details.push_back({static_cast<std::uint32_t>(entries_.size() - 1), r.unmet, r.reason});
+    if (detail) aside().details.push_back({static_cast<std::uint32_t>(entries_.size()), r.unmet, r.reason});
+    entries_.push_back(e);
 }
 
 void History::pop_back() {
