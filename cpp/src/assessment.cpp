@@ -67,10 +67,7 @@ Progress progress(const Opportunity& o, const Position& pos) {
     // One pass over the evidence (as Facts::valid_evidence judges it, for every kind at once).
     for (const auto& e : f.evidence) {
         if (!e.valid || p.held.contains(e.kind)) continue;
-        if (e.contact) {
-            const ContactFact* c = f.contact(*e.contact);
-            if (!c || !c->active) continue;
-        }
+        if (e.contact != kNoContact && !f.contacts[e.contact].active) continue;  // evidence leaves with its bearer
         p.held.add(e.kind);
     }
     if (pos.outcome) return p;
@@ -196,9 +193,9 @@ Assessment assess(const Opportunity& o, Timestamp as_of) {
     // The latest move at or before as_of: scanned from the end, it is usually near.
     Timestamp since = f.header.opened_at;
     const auto& history = o.history();
-    for (auto r = history.rbegin(); r != history.rend(); ++r)
-        if (r->before != r->after && r->at <= as_of) {
-            since = r->at;
+    for (std::size_t i = history.size(); i-- > 0;)
+        if (history.moved(i) && history.at(i) <= as_of) {
+            since = history.at(i);
             break;
         }
     a.days_in_step = std::max(0.0, days(since, as_of));
