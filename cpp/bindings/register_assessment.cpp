@@ -35,9 +35,9 @@ py::dict assessment_dict(const Opportunity& o, const Assessment& a) {
     c["days_since_last"] = a.connection.days_since_last < 0 ? py::object(py::none()) : py::float_(a.connection.days_since_last);
     c["cooling"] = a.connection.cooling;
     py::dict p;
-    p["held"] = id_list(a.progress.held);
-    p["needed"] = id_list(a.progress.needed);
-    p["missing"] = id_list(a.progress.missing);
+    p["held"] = id_list(a.progress.held.kinds());
+    p["needed"] = id_list(a.progress.needed.kinds());
+    p["missing"] = id_list(a.progress.missing.kinds());
     p["share"] = a.progress.share();
     py::dict k;
     k["buyer"] = id_str(a.coupling.buyer);
@@ -108,7 +108,7 @@ py::dict assess_columns(const Pipeline& pipeline, Timestamp as_of) {
         held[i] = static_cast<std::int32_t>(a.progress.held.size());
         needed[i] = static_cast<std::int32_t>(a.progress.needed.size());
         share[i] = a.progress.share();
-        for (EvidenceKind k : a.progress.missing) missing[i] += (missing[i].empty() ? "" : ",") + std::string(to_id(k));
+        for (EvidenceKind k : a.progress.missing.kinds()) missing[i] += (missing[i].empty() ? "" : ",") + std::string(to_id(k));
         behind[i] = a.coupling.behind;
         ahead[i] = a.coupling.ahead;
         nflags[i] = static_cast<std::int32_t>(a.flags.size());

@@ -41,13 +41,17 @@ Connection connection(const Facts& f, Timestamp as_of, const AssessmentRules& ru
     return c;
 }
 
-// The gates still ahead of the opportunity's step, ending with the gate to won.
-std::vector<Gate> gates_ahead(Step step) {
-    std::vector<Gate> out;
-    for (std::size_t s = static_cast<std::size_t>(step) + 1; s < size<Step>(); ++s)
-        out.push_back(*gate_into(static_cast<Step>(s)));
-    out.push_back(Gate::won);
-    return out;
+// The gates still ahead of the opportunity's step, ending with the gate to won
+// (a view of a constant: no allocation per assessment).
+struct GatesAhead {
+    const Gate* first;
+    const Gate* last;
+    const Gate* begin() const { return first; }
+    const Gate* end() const { return last; }
+};
+GatesAhead gates_ahead(Step step) {
+    static constexpr Gate all[] = {Gate::qualification, Gate::tracking, Gate::monitoring, Gate::verification, Gate::won};
+    return {all + static_cast<std::size_t>(step), all + std::size(all)};
 }
 
 template <class T>
@@ -55,30 +59,23 @@ void add_unique(std::vector<T>& v, T x) {
     if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
-bool holds(const Progress& p, EvidenceKind k) { return std::find(p.held.begin(), p.held.end(), k) != p.held.end(); }
+bool holds(const Progress& p, EvidenceKind k) { return p.held.contains(k); }
 
 Progress progress(const Opportunity& o, const Position& pos) {
     Progress p;
     const Facts& f = o.facts();
     // One pass over the evidence (as Facts::valid_evidence judges it, for every kind at once).
-    std::array<bool, size<EvidenceKind>()> held{};
     for (const auto& e : f.evidence) {
-        if (!e.valid || held[static_cast<std::size_t>(e.kind)]) continue;
-        if (e.contact) {
-            const ContactFact* c = f.contact(*e.contact);
-            if (!c || !c->active) continue;
-        }
-        held[static_cast<std::size_t>(e.kind)] = true;
+        if (!e.valid || p.held.contains(e.kind)) continue;
+        if (e.contact != kNoContact && !f.contacts[e.contact].active) continue;  // evidence leaves with its bearer
+        p.held.add(e.kind);
     }
-    for (std::size_t k = 0; k < held.size(); ++k)
-        if (held[k]) p.held.push_back(static_cast<EvidenceKind>(k));
     if (pos.outcome) return p;
     for (Gate g : gates_ahead(pos.step))
         for (const auto& q : o.playbook().gate(g))
             if (q.kind == RequirementKind::evidence)
-                for (EvidenceKind k : q.evidence_kinds) add_unique(p.needed, k);
-    for (EvidenceKind k : p.needed)
-        if (std::find(p.held.begin(), p.held.end(), k) == p.held.end()) p.missing.push_back(k);
+                for (EvidenceKind k : q.evidence_kinds) p.needed.add(k);
+    p.missing = p.needed.without(p.held);
     return p;
 }
 
@@ -193,9 +190,14 @@ Assessment assess(const Opportunity& o, Timestamp as_of) {
     const auto& rules = o.playbook().assessment();
     a.connection = connection(f, as_of, rules);
     a.progress = progress(o, pos);
+    // The latest move at or before as_of: scanned from the end, it is usually near.
     Timestamp since = f.header.opened_at;
-    for (const auto& r : o.history())
-        if (r.before != r.after && r.at <= as_of) since = r.at;
+    const auto& history = o.history();
+    for (std::size_t i = history.size(); i-- > 0;)
+        if (history.moved(i) && history.at(i) <= as_of) {
+            since = history.at(i);
+            break;
+        }
     a.days_in_step = std::max(0.0, days(since, as_of));
     Timestamp evidence_at = INT64_MIN;
     for (const auto& e : f.evidence) evidence_at = std::max(evidence_at, e.at);
@@ -220,7 +222,7 @@ std::vector<std::string> win_features(const Opportunity& o, const Assessment& a,
         out.push_back("reached:" + std::string(to_id(static_cast<Step>(s))));
     for (std::size_t b = for_fitting ? 0 : buyer; b <= buyer; ++b)
         out.push_back("buyer:" + std::string(to_id(static_cast<BuyerStage>(b))));
-    for (EvidenceKind k : a.progress.held) out.push_back("evidence:" + std::string(to_id(k)));
+    for (EvidenceKind k : a.progress.held.kinds()) out.push_back("evidence:" + std::string(to_id(k)));
     std::vector<Role> roles;
     for (const auto& c : o.facts().contacts)
         if (c.active)

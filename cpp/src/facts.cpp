@@ -7,9 +7,18 @@
 namespace pursuit {
 
 const ContactFact* Facts::contact(std::string_view id) const {
-    for (const auto& c : contacts)
-        if (c.id == id) return &c;
-    return nullptr;
+    const auto i = contact_index(id);
+    return i ? &contacts[*i] : nullptr;
+}
+
+std::optional<ContactIndex> Facts::contact_index(std::string_view id) const {
+    for (std::size_t i = 0; i < contacts.size(); ++i) {
+        const std::string& c = contacts[i].id;
+        // Ids of one opportunity tend to share their length and prefix ("c-1", "c-2"): the last byte tells first.
+        if (c.size() == id.size() && (id.empty() || (c.back() == id.back() && c.compare(0, c.size(), id) == 0)))
+            return static_cast<ContactIndex>(i);
+    }
+    return std::nullopt;
 }
 
 ContactFact* Facts::contact(std::string_view id) {
@@ -24,10 +33,7 @@ std::size_t Facts::valid_evidence(EvidenceKind kind, Timestamp not_before) const
     std::size_t n = 0;
     for (const auto& e : evidence) {
         if (e.kind != kind || !e.valid || e.at < not_before) continue;
-        if (e.contact) {
-            const ContactFact* c = contact(*e.contact);
-            if (!c || !c->active) continue;
-        }
+        if (e.contact != kNoContact && !contacts[e.contact].active) continue;
         ++n;
     }
     return n;
@@ -35,25 +41,40 @@ std::size_t Facts::valid_evidence(EvidenceKind kind, Timestamp not_before) const
 
 namespace {
 
-std::string known_active(const Facts& facts, const Text& id) {
+// The place of a contact the event named (validated to exist), or none.
+ContactIndex index_of(const Facts& facts, const Text& id) {
+    return id ? facts.contact_index(*id).value_or(kNoContact) : kNoContact;
+}
+
+std::string known_active(const Facts& facts, const Text& id, ContactIndex* named) {
     if (!id) return {};
-    const ContactFact* c = facts.contact(*id);
-    if (!c) return "unknown contact " + quote(*id) + ": record it with a 'contact' event first";
-    if (!c->active) return "contact " + quote(*id) + " has left the account";
+    const auto i = facts.contact_index(*id);
+    if (!i) return "unknown contact " + quote(*id) + ": record it with a 'contact' event first";
+    if (!facts.contacts[*i].active) return "contact " + quote(*id) + " has left the account";
+    if (named) *named = *i;
     return {};
 }
 
 // Marks matching valid evidence revoked; returns how many.
 std::size_t revoke(Facts& facts, EvidenceKind kind, const Text& contact, const Event& by, bool any_kind) {
+    const ContactIndex who = index_of(facts, contact);
     std::size_t n = 0;
     for (auto& e : facts.evidence) {
-        if (!e.valid || (!any_kind && e.kind != kind) || (contact && e.contact != contact)) continue;
+        if (!e.valid || (!any_kind && e.kind != kind) || (contact && e.contact != who)) continue;
         e.valid = false;
         e.revoked_at = by.at;
         e.revoked_by = by.id;
         ++n;
     }
     return n;
+}
+
+// Most opportunities collect a few facts of each kind: start with room for
+// them rather than growing through 1, 2, 4 (each step moves every element).
+template <class T>
+void append(std::vector<T>& facts, T&& fact, std::size_t room) {
+    if (facts.capacity() == 0) facts.reserve(room);
+    facts.push_back(std::move(fact));
 }
 
 template <class T>
@@ -63,21 +84,32 @@ void set_if(T& target, const std::optional<T>& value) {
 
 }  // namespace
 
-std::string invalid_reference(const Facts& facts, const Event& event) {
+std::string invalid_reference(const Facts& facts, const Event& event, ContactIndex* named) {
     using namespace events;
+    if (named) *named = kNoContact;
+    switch (event.type()) {  // most events name nothing to check: skip the visit
+        case EventType::signal:
+        case EventType::contact_left:
+        case EventType::evidence:
+        case EventType::evidence_revoked:
+        case EventType::interaction:
+        case EventType::competitor: break;
+        default: return {};
+    }
     return std::visit(
         [&](const auto& b) -> std::string {
             using B = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<B, Signal> || std::is_same_v<B, Evidence> || std::is_same_v<B, Interaction>) {
-                return known_active(facts, b.contact);
+                return known_active(facts, b.contact, named);
             } else if constexpr (std::is_same_v<B, ContactLeft>) {
-                return known_active(facts, b.contact);
+                return known_active(facts, b.contact, named);
             } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
                 // Revoking what is already revoked (say, when its contact left) is harmless;
                 // revoking what was never recorded is a mistake.
-                if (b.contact && !facts.contact(*b.contact)) return "unknown contact " + quote(*b.contact);
+                const auto who = b.contact ? facts.contact_index(*b.contact) : std::nullopt;
+                if (b.contact && !who) return "unknown contact " + quote(*b.contact);
                 for (const auto& e : facts.evidence)
-                    if (e.kind == b.kind && (!b.contact || e.contact == b.contact)) return {};
+                    if (e.kind == b.kind && (!b.contact || e.contact == *who)) return {};
                 return "no '" + std::string(to_id(b.kind)) + "' evidence" +
                        (b.contact ? " from " + quote(*b.contact) : std::string()) + " was recorded to revoke";
             } else if constexpr (std::is_same_v<B, Competitor>) {
@@ -91,21 +123,22 @@ std::string invalid_reference(const Facts& facts, const Event& event) {
         event.body);
 }
 
-void record_fact(Facts& facts, const Event& event) {
+void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> named) {
     using namespace events;
+    auto named_or = [&](const Text& id) { return named ? *named : index_of(facts, id); };
     std::visit(
         [&](const auto& b) {
             using B = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<B, Open>) {
                 facts.header = Header{b, event.at};
             } else if constexpr (std::is_same_v<B, Signal>) {
-                facts.signals.push_back({b.kind, b.contact, event.at, false});
+                append(facts.signals, {b.kind, named_or(b.contact), event.at, false}, 2);
             } else if constexpr (std::is_same_v<B, Qualify>) {
                 facts.answers[static_cast<std::size_t>(b.criterion)] = AnswerFact{b.answer, event.at, event.note};
             } else if constexpr (std::is_same_v<B, Contact>) {
                 ContactFact* c = facts.contact(b.contact);
                 if (!c) {
-                    facts.contacts.push_back(ContactFact{});
+                    append(facts.contacts, ContactFact{}, 4);
                     c = &facts.contacts.back();
                     c->id = b.contact;
                     c->since = event.at;
@@ -119,14 +152,14 @@ void record_fact(Facts& facts, const Event& event) {
                 set_if(c->access, b.access);
                 set_if(c->focus, b.focus);
             } else if constexpr (std::is_same_v<B, ContactLeft>) {
-                ContactFact* c = facts.contact(b.contact);
-                c->active = false;
-                c->left_at = event.at;
+                const ContactIndex who = named ? *named : *facts.contact_index(b.contact);
+                facts.contacts[who].active = false;
+                facts.contacts[who].left_at = event.at;
                 // A person leaving is a warning signal, and the evidence they carried goes with them.
-                facts.signals.push_back({SignalKind::people_change, b.contact, event.at, true});
+                append(facts.signals, {SignalKind::people_change, who, event.at, true}, 2);
                 revoke(facts, EvidenceKind{}, b.contact, event, true);
             } else if constexpr (std::is_same_v<B, Insight>) {
-                facts.insights.push_back({b.topic, b.text, event.at});
+                append(facts.insights, {b.topic, b.text, event.at}, 4);
             } else if constexpr (std::is_same_v<B, Competitor>) {
                 if (b.none) {
                     facts.no_competitor = true;
@@ -138,11 +171,11 @@ void record_fact(Facts& facts, const Event& event) {
                 if (it != facts.competitors.end()) *it = std::move(fact);
                 else facts.competitors.push_back(std::move(fact));
             } else if constexpr (std::is_same_v<B, Evidence>) {
-                facts.evidence.push_back({b.kind, b.contact, event.at, true, 0, {}});
+                append(facts.evidence, {b.kind, named_or(b.contact), event.at, true, 0, {}}, 4);
             } else if constexpr (std::is_same_v<B, EvidenceRevoked>) {
                 revoke(facts, b.kind, b.contact, event, false);
             } else if constexpr (std::is_same_v<B, Interaction>) {
-                facts.interactions.push_back({b.channel, b.direction, b.volume, b.contact, event.at});
+                append(facts.interactions, {b.channel, b.direction, b.volume, named_or(b.contact), event.at}, 8);
             } else if constexpr (std::is_same_v<B, BuyerStageChange>) {
                 if (b.criteria_aligned) facts.criteria_aligned = b.criteria_aligned;
             } else if constexpr (std::is_same_v<B, Lose>) {

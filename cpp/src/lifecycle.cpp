@@ -13,6 +13,7 @@
 #include <boost/msm/back/tools.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
+#include <new>
 #include <sstream>
 
 namespace pursuit {
@@ -231,62 +232,73 @@ struct RowWriter {
 
 struct Lifecycle::Machine : MsmMachine {};
 
-Lifecycle::Lifecycle(GateOracle& oracle) : machine_(std::make_unique<Machine>()) {
-    machine_->oracle = &oracle;
-    machine_->start();
+Lifecycle::Machine& Lifecycle::machine() { return *std::launder(reinterpret_cast<Machine*>(storage_)); }
+const Lifecycle::Machine& Lifecycle::machine() const {
+    return *std::launder(reinterpret_cast<const Machine*>(storage_));
 }
 
-Lifecycle::Lifecycle(const Lifecycle& other, GateOracle& oracle) : machine_(std::make_unique<Machine>(*other.machine_)) {
-    machine_->oracle = &oracle;
+Lifecycle::Lifecycle(GateOracle& oracle) {
+    static_assert(sizeof(Machine) <= kMachineSize && alignof(Machine) <= 16,
+                  "the machine no longer fits in Lifecycle::storage_: enlarge kMachineSize");
+    new (storage_) Machine();
+    machine().oracle = &oracle;
+    machine().start();
+    sync();
 }
 
-Lifecycle::~Lifecycle() = default;
+Lifecycle::Lifecycle(const Lifecycle& other, GateOracle& oracle) : position_(other.position_), buyer_(other.buyer_) {
+    new (storage_) Machine(other.machine());
+    machine().oracle = &oracle;
+}
+
+Lifecycle::~Lifecycle() { machine().~Machine(); }
 
 void Lifecycle::restore(const Lifecycle& saved) {
-    GateOracle* oracle = machine_->oracle;
-    static_cast<MsmMachine&>(*machine_) = *saved.machine_;
-    machine_->oracle = oracle;
+    GateOracle* oracle = machine().oracle;
+    static_cast<MsmMachine&>(machine()) = saved.machine();
+    machine().oracle = oracle;
+    sync();
 }
 
 void Lifecycle::force(Position position, BuyerStage buyer) {
-    machine_->forcing = true;
-    while (this->position().step < position.step && advance() == Move::moved) {
+    machine().forcing = true;
+    while (position_.step < position.step && advance() == Move::moved) {
     }
     if (position.outcome == Outcome::won) win();
     if (position.outcome == Outcome::lost) lose();
     if (position.outcome == Outcome::disqualified) disqualify();
-    while (this->buyer() != buyer && buyer_toward(buyer) == Move::moved) {
+    while (buyer_ != buyer && buyer_toward(buyer) == Move::moved) {
     }
-    machine_->forcing = false;
+    machine().forcing = false;
 }
 
-Move Lifecycle::advance() { return to_move(machine_->process_event(AdvanceEvt{})); }
-Move Lifecycle::win() { return to_move(machine_->process_event(WinEvt{})); }
-Move Lifecycle::lose() { return to_move(machine_->process_event(LoseEvt{})); }
-Move Lifecycle::disqualify() { return to_move(machine_->process_event(DisqualifyEvt{})); }
-Move Lifecycle::reopen() { return to_move(machine_->process_event(ReopenEvt{})); }
-bool Lifecycle::fall_back() { return to_move(machine_->process_event(RecheckEvt{})) == Move::moved; }
-Move Lifecycle::buyer_toward(BuyerStage target) { return to_move(machine_->process_event(BuyerEvt{target})); }
+Move Lifecycle::advance() { return sync(to_move(machine().process_event(AdvanceEvt{}))); }
+Move Lifecycle::win() { return sync(to_move(machine().process_event(WinEvt{}))); }
+Move Lifecycle::lose() { return sync(to_move(machine().process_event(LoseEvt{}))); }
+Move Lifecycle::disqualify() { return sync(to_move(machine().process_event(DisqualifyEvt{}))); }
+Move Lifecycle::reopen() { return sync(to_move(machine().process_event(ReopenEvt{}))); }
+bool Lifecycle::fall_back() { return sync(to_move(machine().process_event(RecheckEvt{}))) == Move::moved; }
+Move Lifecycle::buyer_toward(BuyerStage target) { return sync(to_move(machine().process_event(BuyerEvt{target}))); }
 
-Position Lifecycle::position() const {
-    const int s = machine_->current_state()[0];
-    if (s == id_of<Won>()) return {Step::verification, Outcome::won};
-    if (s == id_of<Lost>()) return {machine_->closed_from, Outcome::lost};
-    if (s == id_of<Disqualified>()) return {machine_->closed_from, Outcome::disqualified};
-    if (s == id_of<Qualification>()) return {Step::qualification, std::nullopt};
-    if (s == id_of<Tracking>()) return {Step::tracking, std::nullopt};
-    if (s == id_of<Monitoring>()) return {Step::monitoring, std::nullopt};
-    if (s == id_of<Verification>()) return {Step::verification, std::nullopt};
-    return {Step::identification, std::nullopt};
-}
+Move Lifecycle::sync(Move move) {
+    const Machine& m = machine();
+    const int s = m.current_state()[0];
+    if (s == id_of<Won>()) position_ = {Step::verification, Outcome::won};
+    else if (s == id_of<Lost>()) position_ = {m.closed_from, Outcome::lost};
+    else if (s == id_of<Disqualified>()) position_ = {m.closed_from, Outcome::disqualified};
+    else if (s == id_of<Qualification>()) position_ = {Step::qualification, std::nullopt};
+    else if (s == id_of<Tracking>()) position_ = {Step::tracking, std::nullopt};
+    else if (s == id_of<Monitoring>()) position_ = {Step::monitoring, std::nullopt};
+    else if (s == id_of<Verification>()) position_ = {Step::verification, std::nullopt};
+    else position_ = {Step::identification, std::nullopt};
 
-BuyerStage Lifecycle::buyer() const {
-    const int s = machine_->current_state()[1];
-    if (s == id_of<NeedDefinition>()) return BuyerStage::need_definition;
-    if (s == id_of<Evaluation>()) return BuyerStage::evaluation;
-    if (s == id_of<FinalApproval>()) return BuyerStage::final_approval;
-    if (s == id_of<Purchased>()) return BuyerStage::purchased;
-    return BuyerStage::need_awareness;
+    const int b = m.current_state()[1];
+    if (b == id_of<NeedDefinition>()) buyer_ = BuyerStage::need_definition;
+    else if (b == id_of<Evaluation>()) buyer_ = BuyerStage::evaluation;
+    else if (b == id_of<FinalApproval>()) buyer_ = BuyerStage::final_approval;
+    else if (b == id_of<Purchased>()) buyer_ = BuyerStage::purchased;
+    else buyer_ = BuyerStage::need_awareness;
+    return move;
 }
 
 std::string Lifecycle::diagram(DiagramFormat format) {

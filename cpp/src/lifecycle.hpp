@@ -46,14 +46,28 @@ public:
     // One buyer stage toward `target`.
     Move buyer_toward(BuyerStage target);
 
-    Position position() const;
-    BuyerStage buyer() const;
+    // Cached after every move, so that reading where the opportunity stands
+    // does not touch the machine (a separate, often cache-cold block).
+    Position position() const { return position_; }
+    BuyerStage buyer() const { return buyer_; }
 
     static std::string diagram(DiagramFormat format);
 
 private:
+    // Reads the machine's state into the cache; returns `m`.
+    Move sync(Move m = Move::not_applicable);
+
+    Position position_;
+    BuyerStage buyer_ = BuyerStage::need_awareness;
+    // The MSM machine lives inside the Lifecycle (and so inside the
+    // opportunity) rather than in a heap block of its own: one allocation and
+    // one cache miss fewer. Its type stays in lifecycle.cpp, which checks
+    // that it fits.
     struct Machine;
-    std::unique_ptr<Machine> machine_;
+    Machine& machine();
+    const Machine& machine() const;
+    static constexpr std::size_t kMachineSize = 64;
+    alignas(16) unsigned char storage_[kMachineSize];
 };
 
 }  // namespace pursuit

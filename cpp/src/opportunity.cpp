@@ -10,31 +10,34 @@
 namespace pursuit {
 
 struct Opportunity::Impl final : GateOracle {
-    const Opportunity* owner;
-    std::string id;
-    std::shared_ptr<const Playbook> playbook;
-    Facts facts;
-    std::vector<Record> history;
-    bool opened = false;
+    // What every apply reads comes first, so that an opportunity touched for
+    // the first time in a while costs few cache misses: the first line holds
+    // the times, the playbook and the position; then the id and the history.
     Timestamp last_at = INT64_MIN;
-    Timestamp now = 0;                  // the time gates are judged at
+    Timestamp now = 0;                      // the time gates are judged at
     const std::string* applying = nullptr;  // id of the event being applied
-    Record rejected;                        // what the latest rejected event did
-    std::vector<RequirementRef> unmet;  // filled by the latest gate check
+    std::shared_ptr<const Playbook> playbook;
+    bool opened = false;
     Lifecycle machine{*this};
+    std::string id;
+    History history;
+    Record current;                     // what the latest apply did (applied or rejected)
+    std::vector<RequirementRef> unmet;  // filled by the latest gate check
+    const Opportunity* owner;
+    Facts facts;
 
     Impl(const Opportunity* o, std::string i, std::shared_ptr<const Playbook> p)
-        : owner(o), id(std::move(i)), playbook(std::move(p)) {}
+        : playbook(std::move(p)), id(std::move(i)), owner(o) {}
     Impl(const Opportunity* o, const Impl& other)
-        : owner(o),
-          id(other.id),
-          playbook(other.playbook),
-          facts(other.facts),
-          history(other.history),
-          opened(other.opened),
-          last_at(other.last_at),
+        : last_at(other.last_at),
           now(other.now),
-          machine(other.machine, *this) {}
+          playbook(other.playbook),
+          opened(other.opened),
+          machine(other.machine, *this),
+          id(other.id),
+          history(other.history),
+          owner(o),
+          facts(other.facts) {}
 
     // --- GateOracle ---
     bool check(Gate g) {
@@ -56,20 +59,26 @@ struct Opportunity::Impl final : GateOracle {
     }
 
     // --- applying events ---
-    std::string invalid(const Event& e) const {
+    // The common case: this opportunity's next event in time order. Then
+    // only the references to contacts and evidence remain to be checked.
+    bool plainly_next(const Event& e) const {
+        return e.at > last_at && opened == (e.type() != EventType::open) && e.opportunity == id;
+    }
+
+    std::string invalid(const Event& e, ContactIndex* named) const {
         if (e.opportunity != id) return "the event is for opportunity " + quote(e.opportunity) + ", not " + quote(id);
         if (!opened && e.type() != EventType::open)
             return "unknown opportunity " + quote(id) + ": its first event must be 'open'";
         if (opened && e.type() == EventType::open)
             return "the opportunity is already open (since " + format_timestamp(facts.header.opened_at) + ")";
         if (e.at <= last_at) {
-            for (auto it = history.rbegin(); it != history.rend() && it->at >= e.at; ++it)
-                if (it->event_id == e.id) return "duplicate of the applied event " + quote(e.id);
+            for (std::size_t i = history.size(); i > 0 && history.at(i - 1) >= e.at; --i)
+                if (history.event_id(i - 1) == e.id) return "duplicate of the applied event " + quote(e.id);
             if (e.at < last_at)
                 return "out of order: at " + format_timestamp(e.at) + ", before the latest applied event (" +
                        format_timestamp(last_at) + "); apply events in time order";
         }
-        return invalid_reference(facts, e);
+        return invalid_reference(facts, e, named);
     }
 
     std::string not_applicable_reason(EventType type) const {
@@ -119,14 +128,14 @@ struct Opportunity::Impl final : GateOracle {
         while (machine.fall_back()) {
         }
         r.verdict = Verdict::fell_back;
-        r.reason = "fell back from " + std::string(to_id(from)) + " to " + std::string(to_id(machine.position().step)) +
-                   ": no longer met: " + codes(r.unmet);
+        r.reason.append("fell back from ").append(to_id(from)).append(" to ").append(to_id(machine.position().step));
+        append_codes(r.reason.append(": no longer met: "), r.unmet);
     }
 
-    std::string codes(const std::vector<RequirementRef>& refs) const {
-        std::string out;
-        for (const auto& ref : refs) out += (out.empty() ? "" : ", ") + playbook->gate(ref.gate)[ref.index].code;
-        return out;
+    // Written into the record's reason in place: its buffer is reused from event to event.
+    void append_codes(std::string& out, const std::vector<RequirementRef>& refs) const {
+        for (std::size_t i = 0; i < refs.size(); ++i)
+            out.append(i ? ", " : "").append(playbook->gate(refs[i].gate)[refs[i].index].code);
     }
 
     void lifecycle(Move move, const Event& e, Record& r) {
@@ -135,7 +144,7 @@ struct Opportunity::Impl final : GateOracle {
         } else if (move == Move::refused) {
             r.verdict = Verdict::refused;
             r.unmet = unmet;
-            r.reason = "the gate to " + std::string(to_id(r.unmet.front().gate)) + " is not met: " + codes(r.unmet);
+            append_codes(r.reason.append("the gate to ").append(to_id(r.unmet.front().gate)).append(" is not met: "), r.unmet);
         } else {
             r.verdict = Verdict::not_applicable;
             r.reason = not_applicable_reason(e.type());
@@ -157,7 +166,7 @@ struct Opportunity::Impl final : GateOracle {
         if (r.buyer_backward || playbook->has_custom()) recheck(r);  // forward never breaks a built-in gate
     }
 
-    void dispatch(const Event& e, Record& r) {
+    void dispatch(const Event& e, Record& r, ContactIndex named) {
         switch (e.type()) {
             case EventType::advance: return lifecycle(machine.advance(), e, r);
             case EventType::win: return lifecycle(machine.win(), e, r);
@@ -167,61 +176,72 @@ struct Opportunity::Impl final : GateOracle {
             case EventType::buyer_stage: return buyer(std::get<events::BuyerStageChange>(e.body), e, r);
             default: {
                 const bool weakens = weakens_evidence(e);
-                record_fact(facts, e);
+                record_fact(facts, e, named);
                 if (weakens) recheck(r);
             }
         }
     }
 
-    // The record is built in place at the end of the history (or in
-    // `rejected` for an event that is not applied) and returned by reference.
+    // The record is built in `current` and returned by reference; an applied
+    // event's is then appended to the history.
     const Record& apply(const Event& e) {
-        std::string why = invalid(e);
+        Record& r = current;
+        start(r, e);
+        ContactIndex named = kNoContact;  // the contact the event names, found while checking it
+        std::string why = plainly_next(e) ? invalid_reference(facts, e, &named) : invalid(e, &named);
         if (!why.empty()) {
-            rejected = Record{};
-            start(rejected, e);
-            rejected.verdict = Verdict::rejected;
-            rejected.reason = std::move(why);
-            return rejected;
+            r.verdict = Verdict::rejected;
+            r.reason = std::move(why);
+            return r;
         }
         now = e.at;
-        // Custom checks may throw: keep what we would restore. Built-in checks never do.
-        std::optional<Facts> saved_facts;
-        std::unique_ptr<Lifecycle> saved_machine;
         if (playbook->has_custom()) {
-            saved_facts = facts;
-            saved_machine = std::make_unique<Lifecycle>(machine, *this);
+            dispatch_guarded(e, r, named);
+        } else {
+            const Applying guard(applying, e.id);
+            dispatch(e, r, named);
         }
-        Record& r = history.emplace_back();
-        start(r, e);
-        r.verdict = Verdict::accepted;
-        applying = &e.id;
-        try {
-            dispatch(e, r);
-        } catch (...) {
-            applying = nullptr;
-            history.pop_back();
-            if (saved_facts) {
-                facts = std::move(*saved_facts);
-                machine.restore(*saved_machine);
-                now = last_at;
-            }
-            throw;
-        }
-        applying = nullptr;
         r.after = machine.position();
         r.buyer_after = machine.buyer();
+        history.push_back(r);
         opened = true;
         last_at = e.at;
         return r;
+    }
+
+    // `applying` names the event while it is being applied, exceptions or not.
+    struct Applying {
+        const std::string*& slot;
+        Applying(const std::string*& s, const std::string& id) : slot(s) { slot = &id; }
+        ~Applying() { slot = nullptr; }
+    };
+
+    // Custom checks may throw: keep what to restore. Built-in checks never
+    // do, so the common path pays for no copy.
+    void dispatch_guarded(const Event& e, Record& r, ContactIndex named) {
+        Facts saved_facts = facts;
+        const Lifecycle saved_machine(machine, *this);
+        try {
+            const Applying guard(applying, e.id);
+            dispatch(e, r, named);
+        } catch (...) {
+            facts = std::move(saved_facts);
+            machine.restore(saved_machine);
+            now = last_at;
+            throw;
+        }
     }
 
     void start(Record& r, const Event& e) const {
         r.event_id = e.id;
         r.at = e.at;
         r.type = e.type();
+        r.verdict = Verdict::accepted;
         r.before = r.after = machine.position();
         r.buyer_before = r.buyer_after = machine.buyer();
+        r.unmet.clear();
+        r.late_entry = r.buyer_backward = false;
+        r.reason.clear();
     }
 
     GateReport report(Gate g) const {
@@ -256,7 +276,7 @@ bool Opportunity::opened() const { return impl_->opened; }
 Position Opportunity::position() const { return impl_->machine.position(); }
 BuyerStage Opportunity::buyer_stage() const { return impl_->machine.buyer(); }
 const Facts& Opportunity::facts() const { return impl_->facts; }
-const std::vector<Record>& Opportunity::history() const { return impl_->history; }
+const History& Opportunity::history() const { return impl_->history; }
 Timestamp Opportunity::last_at() const { return impl_->last_at; }
 const std::string& Opportunity::applying() const {
     static const std::string none;
@@ -290,13 +310,13 @@ const Requirement& Opportunity::requirement(RequirementRef ref) const {
 std::string Opportunity::diagram(DiagramFormat format) { return Lifecycle::diagram(format); }
 
 Opportunity Opportunity::restored(std::string id, std::shared_ptr<const Playbook> playbook, Facts facts,
-                                  std::vector<Record> history, Position position, BuyerStage buyer) {
+                                  History history, Position position, BuyerStage buyer) {
     Opportunity opp(std::move(id), std::move(playbook));
     Impl& impl = *opp.impl_;
     impl.facts = std::move(facts);
     impl.history = std::move(history);
     impl.opened = !impl.history.empty();
-    impl.last_at = impl.opened ? impl.history.back().at : INT64_MIN;
+    impl.last_at = impl.opened ? impl.history.at(impl.history.size() - 1) : INT64_MIN;
     impl.now = impl.opened ? impl.last_at : 0;
     impl.machine.force(position, buyer);
     return opp;

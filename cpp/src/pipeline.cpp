@@ -3,11 +3,13 @@
 #include "pursuit/pipeline.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <exception>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
-#include <tuple>
-#include <unordered_set>
 
 #include "text.hpp"
 
@@ -41,14 +43,37 @@ std::unique_ptr<Record> rejected(const Event& e, std::string reason) {
     return r;
 }
 
-struct Item {
-    std::size_t opportunity;
-    Timestamp at;
-    std::size_t position;
-    bool operator<(const Item& o) const {
-        return std::tie(opportunity, at, position) < std::tie(o.opportunity, o.at, o.position);
+constexpr std::uint32_t kUnknown = UINT32_MAX;
+
+// A quick 32-bit hash of an event id, only to bring equal ids together
+// (equal hashes are compared in full): 8 bytes at a time, multiplied and mixed.
+std::uint32_t id_hash(std::string_view id) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ id.size();
+    std::size_t i = 0;
+    for (; i + 8 <= id.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, id.data() + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
     }
-};
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, id.data() + i, id.size() - i);
+    h = (h ^ tail) * 0x94D049BB133111EBull;
+    h ^= h >> 29;
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
+}
+
+// Sorts (key << 32 | position) values by key, stably: four passes of 8 bits.
+void radix_sort_by_key(std::vector<std::uint64_t>& v) {
+    std::vector<std::uint64_t> tmp(v.size());
+    for (unsigned shift = 32; shift < 64; shift += 8) {
+        std::array<std::size_t, 257> start{};
+        for (std::uint64_t x : v) ++start[((x >> shift) & 0xFF) + 1];
+        for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+        for (std::uint64_t x : v) tmp[start[(x >> shift) & 0xFF]++] = x;
+        v.swap(tmp);
+    }
+}
 
 }  // namespace
 
@@ -59,51 +84,126 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<Event>& events, unsig
     return apply(batch, threads);
 }
 
+// Works on indices, never moving events: resolve each event's opportunity
+// (one lookup per run of events naming the same one), find ids repeated in
+// the batch (sorting hashes), group by opportunity (a counting sort, which
+// keeps the batch's order within each opportunity; re-sorted by time only
+// where it was out of order), then apply group by group.
 std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch, unsigned threads) {
+    if (batch.size() >= kUnknown) throw std::length_error("a batch is limited to 4,294,967,294 events");
     std::vector<BatchRecord> out(batch.size());
-    for (const Event* e : batch)  // opportunities opened in this batch exist before anything applies
-        if (e->type() == EventType::open && !index_.count(e->opportunity)) adopt(Opportunity(e->opportunity, playbook_));
+    std::vector<std::uint32_t> where(batch.size(), kUnknown);  // opportunity of each event
+    std::vector<Timestamp> latest(opportunities_.size(), INT64_MIN);
+    std::vector<std::uint8_t> unordered(opportunities_.size(), 0);
+    std::vector<std::uint64_t> hashes;  // (hash of the id) << 32 | position, for resolved events
+    hashes.reserve(batch.size());
 
-    std::vector<Item> items;
-    items.reserve(batch.size());
-    std::unordered_set<std::string_view> ids;
-    ids.reserve(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
+    // Resolving: opportunities opened in this batch exist before anything
+    // applies, so an event before its opportunity's open is resolved again at the end.
+    std::vector<std::uint32_t> unresolved;
+    const std::string* previous = nullptr;
+    std::uint32_t previous_at = kUnknown;
+    auto resolve = [&](std::uint32_t i, bool may_open) {
         const Event& e = *batch[i];
-        const auto it = index_.find(e.opportunity);
-        if (it == index_.end()) {
-            out[i].rejected = rejected(e, "unknown opportunity " + quote(e.opportunity) + ": its first event must be 'open'");
-        } else if (!ids.insert(e.id).second) {
-            out[i].opportunity = static_cast<std::int64_t>(it->second);
-            out[i].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
-        } else
-            items.push_back({it->second, e.at, i});
+        if (!previous || e.opportunity != *previous) {
+            const auto it = index_.find(e.opportunity);
+            previous = &e.opportunity;
+            previous_at = it == index_.end() ? kUnknown : static_cast<std::uint32_t>(it->second);
+        }
+        if (previous_at == kUnknown && may_open && e.type() == EventType::open) {
+            previous_at = static_cast<std::uint32_t>(adopt(Opportunity(e.opportunity, playbook_)));
+            latest.push_back(INT64_MIN);
+            unordered.push_back(0);
+        }
+        return previous_at;
+    };
+    auto note = [&](std::uint32_t i, std::uint32_t opp) {
+        const Event& e = *batch[i];
+        where[i] = opp;
+        unordered[opp] |= e.at < latest[opp];
+        latest[opp] = std::max(latest[opp], e.at);
+        hashes.push_back(static_cast<std::uint64_t>(id_hash(e.id)) << 32 | i);
+    };
+    for (std::uint32_t i = 0; i < batch.size(); ++i) {
+        const std::uint32_t opp = resolve(i, true);
+        if (opp == kUnknown) unresolved.push_back(i);
+        else note(i, opp);
     }
-    std::sort(items.begin(), items.end());
+    previous = nullptr;
+    for (std::uint32_t i : unresolved) {
+        const std::uint32_t opp = resolve(i, false);
+        if (opp != kUnknown) note(i, opp);
+        else
+            out[i].rejected = rejected(*batch[i], "unknown opportunity " + quote(batch[i]->opportunity) +
+                                                      ": its first event must be 'open'");
+    }
+    // Repeated ids: equal hashes end up next to each other, in batch order.
+    if (unresolved.empty()) radix_sort_by_key(hashes);
+    else std::sort(hashes.begin(), hashes.end());  // the late-resolved are out of position order
+    for (std::size_t k = 0; k < hashes.size();) {
+        std::size_t end = k + 1;
+        while (end < hashes.size() && hashes[end] >> 32 == hashes[k] >> 32) ++end;
+        for (std::size_t j = k + 1; j < end; ++j) {
+            const auto pos = static_cast<std::uint32_t>(hashes[j]);
+            const Event& e = *batch[pos];
+            for (std::size_t m = k; m < j; ++m) {
+                if (batch[static_cast<std::uint32_t>(hashes[m])]->id == e.id) {
+                    out[pos].opportunity = where[pos];
+                    out[pos].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
+                    where[pos] = kUnknown;
+                    break;
+                }
+            }
+        }
+        k = end;
+    }
+    std::vector<std::uint64_t>().swap(hashes);
+
+    // Grouping by opportunity, in batch order within each.
+    std::vector<std::uint32_t> start(opportunities_.size() + 1, 0);
+    for (std::uint32_t opp : where)
+        if (opp != kUnknown) ++start[opp + 1];
+    for (std::size_t o = 1; o < start.size(); ++o) start[o] += start[o - 1];
+    std::vector<std::uint32_t> order(start.back());
+    {
+        std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+        for (std::uint32_t i = 0; i < where.size(); ++i)
+            if (where[i] != kUnknown) order[next[where[i]]++] = i;
+    }
+    for (std::size_t o = 0; o + 1 < start.size(); ++o)
+        if (unordered[o])  // stable: ties keep the batch's order
+            std::stable_sort(order.begin() + start[o], order.begin() + start[o + 1],
+                             [&](std::uint32_t a, std::uint32_t b) { return batch[a]->at < batch[b]->at; });
 
     // Split at opportunity boundaries into ranges of about equal size.
-    const std::size_t n = std::max<std::size_t>(1, std::min<std::size_t>(threads, items.size() / 1024 + 1));
+    const std::size_t n = std::max<std::size_t>(1, std::min<std::size_t>(threads, order.size() / 1024 + 1));
     std::vector<std::size_t> cuts{0};
     for (std::size_t k = 1; k < n; ++k) {
-        std::size_t c = std::max(cuts.back(), items.size() * k / n);
-        while (c > 0 && c < items.size() && items[c].opportunity == items[c - 1].opportunity) ++c;
+        std::size_t c = std::max(cuts.back(), order.size() * k / n);
+        while (c > 0 && c < order.size() && where[order[c]] == where[order[c - 1]]) ++c;
         cuts.push_back(c);
     }
-    cuts.push_back(items.size());
+    cuts.push_back(order.size());
 
     auto run = [&](std::size_t from, std::size_t to) {
+        constexpr std::size_t kAhead = 8;  // events are read out of order: ask for them early
         for (std::size_t k = from; k < to; ++k) {
-            const Item& item = items[k];
-            Opportunity& opp = opportunities_[item.opportunity];
-            BatchRecord& entry = out[item.position];
-            entry.opportunity = static_cast<std::int64_t>(item.opportunity);
-            const Record& r = opp.apply(*batch[item.position]);
+            if (k + kAhead < to) {
+                const char* ahead = reinterpret_cast<const char*>(batch[order[k + kAhead]]);
+                for (std::size_t line = 0; line < sizeof(Event); line += 64) __builtin_prefetch(ahead + line);
+                __builtin_prefetch(&out[order[k + kAhead]], 1);
+            }
+            const std::uint32_t pos = order[k];
+            Opportunity& opp = opportunities_[where[pos]];
+            BatchRecord& entry = out[pos];
+            entry.opportunity = static_cast<std::int64_t>(where[pos]);
+            const Record& r = opp.apply(*batch[pos]);
             if (r.verdict == Verdict::rejected) entry.rejected = std::make_unique<Record>(r);
             else entry.history_index = static_cast<std::int64_t>(opp.history().size()) - 1;
         }
     };
     if (n == 1) {
-        run(0, items.size());
+        run(0, order.size());
         return out;
     }
     std::vector<std::exception_ptr> errors(n);

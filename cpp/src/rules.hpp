@@ -9,10 +9,13 @@ namespace pursuit {
 
 // facts.cpp
 // Why the event cannot apply to these facts (an unknown or departed contact,
-// nothing to revoke); empty when it can.
-std::string invalid_reference(const Facts& facts, const Event& event);
-// Records a fact event (and the closing facts of lose / disqualify).
-void record_fact(Facts& facts, const Event& event);
+// nothing to revoke); empty when it can. When it can and it names a contact
+// (signal, evidence, interaction, contact_left), `named` receives the
+// contact's place, so that recording it need not look it up again.
+std::string invalid_reference(const Facts& facts, const Event& event, ContactIndex* named = nullptr);
+// Records a fact event (and the closing facts of lose / disqualify); `named`
+// as found by invalid_reference, or looked up when not given.
+void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> named = std::nullopt);
 
 // gates.cpp
 RequirementStatus evaluate(const Requirement& requirement, RequirementRef ref, const Opportunity& opportunity,

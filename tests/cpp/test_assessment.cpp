@@ -68,10 +68,10 @@ TEST_CASE("progress: evidence held against what the gates ahead ask for", "[asse
     Opportunity o("OPP-1");
     reach(o, s, Step::tracking);  // holds key_person_access
     auto a = assess(o, s.now());
-    CHECK(a.progress.held == std::vector<EvidenceKind>{EvidenceKind::key_person_access});
+    CHECK(a.progress.held.kinds() == std::vector<EvidenceKind>{EvidenceKind::key_person_access});
     // monitoring asks for time / resource / budget; won asks for budget and key_person_access
-    CHECK(a.progress.needed == std::vector<EvidenceKind>{EvidenceKind::time_commitment, EvidenceKind::resource_commitment,
-                                                         EvidenceKind::budget_commitment, EvidenceKind::key_person_access});
+    CHECK(a.progress.needed.kinds() == std::vector<EvidenceKind>{EvidenceKind::key_person_access, EvidenceKind::time_commitment,
+                                                                 EvidenceKind::resource_commitment, EvidenceKind::budget_commitment});
     CHECK(a.progress.missing.size() == 3);
     CHECK(a.progress.share() == Approx(0.25));
 }

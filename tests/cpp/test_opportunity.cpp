@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <stdexcept>
 
 #include "builders.hpp"
 #include "pursuit/json.hpp"
@@ -182,4 +183,28 @@ TEST_CASE("replaying the same events gives an identical opportunity", "[opportun
         for (const auto& r : a.history()) CHECK(r.verdict != Verdict::rejected);
     }
     CHECK(records == file.events.size());  // every sample event applies
+}
+
+TEST_CASE("a custom check that throws leaves the opportunity as it was", "[opportunity][custom]") {
+    auto playbook = std::make_shared<Playbook>(*Playbook::default_playbook());
+    bool fail = false;
+    playbook->add_custom(Gate::tracking, "flaky", {"f", "f"}, {"f", "f"}, [&](const Opportunity& o) {
+        if (fail) throw std::runtime_error("check failed while applying " + o.applying());
+        return true;
+    });
+    Opportunity opp("OPP-1", playbook);
+    Story s;
+    reach(opp, s, Step::tracking);
+    const auto history = opp.history();
+    const Facts facts = opp.facts();
+    fail = true;
+    const Event change = s.qualify(Criterion::funding, Answer::no);  // re-checks the gates, custom included
+    CHECK_THROWS_WITH(opp.apply(change), "check failed while applying " + change.id);
+    CHECK(opp.history() == history);
+    CHECK(opp.facts() == facts);
+    CHECK(opp.step() == Step::tracking);
+    CHECK(opp.applying().empty());
+    fail = false;
+    CHECK(opp.apply(change).verdict == Verdict::fell_back);
+    CHECK(opp.step() == Step::qualification);
 }

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "builders.hpp"
 #include "pursuit/json.hpp"
@@ -93,4 +95,62 @@ TEST_CASE("adopting an opportunity twice is refused", "[pipeline][errors]") {
     Pipeline p;
     p.adopt(Opportunity("OPP-1"));
     CHECK_THROWS_WITH(p.adopt(Opportunity("OPP-1")), "opportunity 'OPP-1' is already in the pipeline");
+}
+
+TEST_CASE("a shuffled batch with repeats and strays gives what applying each opportunity alone gives",
+          "[pipeline][grouping]") {
+    auto events = stories(60);
+    // Some events before their opportunity's open, ids repeated within and
+    // across opportunities, and events for an opportunity never opened.
+    std::reverse(events.begin(), events.begin() + 25);
+    Event repeat_same = events[40], repeat_other = events[41];
+    repeat_same.at += kMicrosPerDay;
+    repeat_other.opportunity = events[200].opportunity;
+    Story stray("OPP-stray");
+    events.insert(events.begin() + 70, repeat_same);
+    events.insert(events.begin() + 90, repeat_other);
+    events.insert(events.begin() + 10, stray.signal());
+    events.push_back(stray.advance());
+
+    // The reference: reject strays and repeats in batch order, then apply each
+    // opportunity's events in time order (ties in batch order) on its own.
+    std::map<std::string, std::vector<std::size_t>> by_opportunity;
+    std::set<std::string> opened, seen;
+    for (const auto& e : events)
+        if (e.type() == EventType::open) opened.insert(e.opportunity);
+    std::vector<Verdict> expected(events.size(), Verdict::rejected);
+    std::vector<Record> expected_records(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i)
+        if (opened.count(events[i].opportunity) && seen.insert(events[i].id).second)
+            by_opportunity[events[i].opportunity].push_back(i);
+    for (auto& [id, positions] : by_opportunity) {
+        std::stable_sort(positions.begin(), positions.end(),
+                         [&](std::size_t a, std::size_t b) { return events[a].at < events[b].at; });
+        Opportunity alone(id);
+        for (std::size_t i : positions) expected_records[i] = alone.apply(events[i]);
+    }
+
+    const std::size_t across = static_cast<std::size_t>(
+        std::find_if(events.begin(), events.end(), [&](const Event& e) {
+            return e.id == repeat_other.id && e.opportunity == repeat_other.opportunity;
+        }) - events.begin());
+    for (unsigned threads : {1u, 2u}) {
+        Pipeline p;
+        const auto out = p.apply(events, threads);
+        REQUIRE(out.size() == events.size());
+        std::size_t rejected = 0;
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            const Record r = p.record(out[i]);
+            if (expected_records[i].event_id.empty()) {
+                CHECK(r.verdict == Verdict::rejected);
+                ++rejected;
+            } else {
+                CHECK(r == expected_records[i]);
+            }
+        }
+        CHECK(rejected == 4);
+        CHECK(p.size() == 60);
+        CHECK(p.record(out[across]).reason == "duplicate event id '" + repeat_other.id + "' in this batch");
+        CHECK(out[across].opportunity == static_cast<std::int64_t>(*p.find(repeat_other.opportunity)));
+    }
 }

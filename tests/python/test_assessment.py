@@ -34,7 +34,7 @@ def test_pipeline_assess_has_a_row_per_opportunity_and_a_column_per_flag():
     assert isinstance(df["judged_at"].dtype, pd.DatetimeTZDtype)
     b_row = df.set_index("opportunity").loc["B"]
     assert b_row["flag:no_advocate"] and not b_row["flag:single_threaded"]
-    assert b_row["evidence_missing"] == "time_commitment,resource_commitment,budget_commitment"
+    assert b_row["evidence_missing"] == "time_commitment,resource_commitment,budget_commitment"  # vocabulary order
 
 
 def test_as_of_moves_time_based_flags():

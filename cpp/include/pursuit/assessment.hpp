@@ -22,11 +22,39 @@ struct Connection {
     bool cooling = false;
 };
 
+// A set of evidence kinds, a bit each (no allocation), listed in the vocabulary's order.
+class EvidenceSet {
+public:
+    EvidenceSet() = default;
+    void add(EvidenceKind k) { bits_ = static_cast<std::uint16_t>(bits_ | bit(k)); }
+    bool contains(EvidenceKind k) const { return (bits_ & bit(k)) != 0; }
+    bool empty() const { return bits_ == 0; }
+    std::size_t size() const {
+        std::size_t n = 0;
+        for (auto b = bits_; b; b = static_cast<std::uint16_t>(b & (b - 1))) ++n;
+        return n;
+    }
+    EvidenceSet without(EvidenceSet other) const { return EvidenceSet(static_cast<std::uint16_t>(bits_ & ~other.bits_)); }
+    std::vector<EvidenceKind> kinds() const {
+        std::vector<EvidenceKind> out;
+        for (std::size_t k = 0; k < pursuit::size<EvidenceKind>(); ++k)
+            if (contains(static_cast<EvidenceKind>(k))) out.push_back(static_cast<EvidenceKind>(k));
+        return out;
+    }
+    bool operator==(EvidenceSet o) const { return bits_ == o.bits_; }
+
+private:
+    static_assert(pursuit::size<EvidenceKind>() <= 16, "a bit per evidence kind");
+    explicit EvidenceSet(std::uint16_t bits) : bits_(bits) {}
+    static std::uint16_t bit(EvidenceKind k) { return static_cast<std::uint16_t>(1u << static_cast<unsigned>(k)); }
+    std::uint16_t bits_ = 0;
+};
+
 // 取得的进展: the buyer's commitments held, against what the gates ahead need.
 struct Progress {
-    std::vector<EvidenceKind> held;     // valid evidence kinds held now
-    std::vector<EvidenceKind> needed;   // evidence kinds the gates ahead ask for
-    std::vector<EvidenceKind> missing;  // needed and not held
+    EvidenceSet held;     // valid evidence kinds held now
+    EvidenceSet needed;   // evidence kinds the gates ahead ask for
+    EvidenceSet missing;  // needed and not held
     double share() const {
         return needed.empty() ? 1.0 : 1.0 - static_cast<double>(missing.size()) / static_cast<double>(needed.size());
     }

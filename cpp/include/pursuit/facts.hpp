@@ -35,6 +35,12 @@ private:
     std::uint8_t bits_ = 0;
 };
 
+// A contact of this opportunity by its place in Facts::contacts: facts that
+// name a contact keep this instead of a copy of its id (contacts are never
+// removed, so places are stable). The saved state writes the id.
+using ContactIndex = std::uint32_t;
+constexpr ContactIndex kNoContact = UINT32_MAX;
+
 struct ContactFact {
     std::string id;
     Text name, title;
@@ -52,7 +58,7 @@ struct ContactFact {
 
 struct SignalFact {
     SignalKind kind{};
-    Text contact;
+    ContactIndex contact = kNoContact;
     Timestamp at = 0;
     bool derived = false;  // recorded by pursuit itself (a contact left: people_change)
     auto fields() const { return std::tie(kind, contact, at, derived); }
@@ -83,7 +89,7 @@ struct CompetitorFact {
 
 struct EvidenceFact {
     EvidenceKind kind{};
-    Text contact;
+    ContactIndex contact = kNoContact;
     Timestamp at = 0;
     bool valid = true;
     Timestamp revoked_at = 0;
@@ -95,7 +101,7 @@ struct InteractionFact {
     Channel channel{};
     Direction direction{};
     std::uint32_t volume = 1;
-    Text contact;
+    ContactIndex contact = kNoContact;
     Timestamp at = 0;
     auto fields() const { return std::tie(channel, direction, volume, contact, at); }
 };
@@ -116,21 +122,25 @@ struct Closing {
     auto fields() const { return std::tie(outcome, loss_reason, lost_to, disqualified_why, at); }
 };
 
+// The lists most events append to come first: together they fill two cache
+// lines, so an event touches few of the opportunity's lines.
 struct Facts {
-    Header header;
+    std::vector<ContactFact> contacts;  // in order of first mention
+    std::vector<InteractionFact> interactions;
     std::vector<SignalFact> signals;
-    std::array<std::optional<AnswerFact>, size<Criterion>()> answers;  // latest answer per criterion
-    std::vector<ContactFact> contacts;                                 // in order of first mention
+    std::vector<EvidenceFact> evidence;
     std::vector<InsightFact> insights;
     std::vector<CompetitorFact> competitors;
-    bool no_competitor = false;  // the explicit finding that there is none
-    std::vector<EvidenceFact> evidence;
-    std::vector<InteractionFact> interactions;
+    bool no_competitor = false;            // the explicit finding that there is none
     std::optional<bool> criteria_aligned;  // from the latest buyer_stage event that said
+    std::array<std::optional<AnswerFact>, size<Criterion>()> answers;  // latest answer per criterion
+    Header header;
     std::optional<Closing> closing;
 
     const ContactFact* contact(std::string_view id) const;
     ContactFact* contact(std::string_view id);
+    std::optional<ContactIndex> contact_index(std::string_view id) const;
+    const ContactFact* contact_at(ContactIndex i) const { return i < contacts.size() ? &contacts[i] : nullptr; }
     std::optional<Answer> answer(Criterion c) const {
         const auto& a = answers[static_cast<std::size_t>(c)];
         return a ? std::optional<Answer>(a->answer) : std::nullopt;

@@ -9,44 +9,10 @@
 
 #include "pursuit/event.hpp"
 #include "pursuit/facts.hpp"
+#include "pursuit/history.hpp"
 #include "pursuit/playbook.hpp"
 
 namespace pursuit {
-
-// Where the opportunity stands in our process: the step it is in, or the
-// outcome that closed it (then `step` is the step it was closed from).
-struct Position {
-    Step step = Step::identification;
-    std::optional<Outcome> outcome;
-    bool active() const { return !outcome; }
-    auto fields() const { return std::tie(step, outcome); }
-};
-
-// A requirement of the opportunity's playbook, by gate and position.
-struct RequirementRef {
-    Gate gate{};
-    std::uint16_t index = 0;
-    auto fields() const { return std::tie(gate, index); }
-};
-
-// What applying one event did. Every applied event leaves one in the history;
-// a rejected event leaves none (nothing was applied).
-struct Record {
-    std::string event_id;
-    Timestamp at = 0;
-    EventType type{};
-    Verdict verdict{};
-    Position before, after;
-    BuyerStage buyer_before{}, buyer_after{};
-    std::vector<RequirementRef> unmet;  // refused: the gate's unmet requirements; fell_back: the broken ones
-    bool late_entry = false;            // the buyer was first seen, or jumped, past a stage we never saw
-    bool buyer_backward = false;        // the buyer went back (e.g. reopened evaluation)
-    std::string reason;                 // rejected / not_applicable: why, in words
-    auto fields() const {
-        return std::tie(event_id, at, type, verdict, before, after, buyer_before, buyer_after, unmet, late_entry,
-                        buyer_backward, reason);
-    }
-};
 
 struct RequirementStatus {
     RequirementRef ref;
@@ -89,7 +55,7 @@ public:
     std::optional<Outcome> outcome() const { return position().outcome; }
     BuyerStage buyer_stage() const;
     const Facts& facts() const;
-    const std::vector<Record>& history() const;
+    const History& history() const;
     Timestamp last_at() const;  // time of the latest applied event
     // The id of the event being applied right now (for custom checks' errors); empty between events.
     const std::string& applying() const;
@@ -113,7 +79,7 @@ public:
 
 private:
     static Opportunity restored(std::string id, std::shared_ptr<const Playbook> playbook, Facts facts,
-                                std::vector<Record> history, Position position, BuyerStage buyer);
+                                History history, Position position, BuyerStage buyer);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -54,8 +54,8 @@ public:
     std::size_t adopt(Opportunity opportunity);
 
     SnapshotColumns snapshot() const;
-    // The record a batch entry points at (valid while the pipeline lives).
-    const Record& record(const BatchRecord& entry) const {
+    // The record a batch entry points at.
+    Record record(const BatchRecord& entry) const {
         return entry.rejected ? *entry.rejected
                               : opportunities_[static_cast<std::size_t>(entry.opportunity)]
                                     .history()[static_cast<std::size_t>(entry.history_index)];

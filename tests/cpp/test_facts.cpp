@@ -1,0 +1,73 @@
+// Facts that name a contact keep its place in the contact list (interned),
+// and the saved state still writes the contact's id.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "builders.hpp"
+#include "pursuit/opportunity.hpp"
+
+using namespace pursuit;
+using namespace pursuit::test;
+
+namespace {
+
+Event interaction_with(Story& s, const std::string& contact) {
+    return s.make(events::Interaction{Channel::visit, Direction::outbound, 2, contact});
+}
+
+}  // namespace
+
+TEST_CASE("facts name contacts by their place, once per contact", "[facts][contacts]") {
+    Opportunity opp("OPP-1");
+    Story s;
+    for (const auto& e : {s.open(), s.contact("c-1"), s.contact("c-2"), s.signal(), interaction_with(s, "c-2"),
+                          s.evidence(EvidenceKind::trial, "c-1"), s.evidence(EvidenceKind::time_commitment),
+                          s.contact("c-2", {Role::stakeholder})})
+        REQUIRE(opp.apply(e).verdict == Verdict::accepted);
+    const Facts& f = opp.facts();
+    REQUIRE(f.contacts.size() == 2);  // the upsert of c-2 added no one
+    CHECK(f.contact_index("c-1") == ContactIndex{0});
+    CHECK(f.contact_index("c-2") == ContactIndex{1});
+    CHECK_FALSE(f.contact_index("c-3"));
+    CHECK(f.contact_at(1)->id == "c-2");
+    CHECK(f.contact_at(kNoContact) == nullptr);
+    CHECK(f.signals.front().contact == kNoContact);
+    CHECK(f.interactions.front().contact == 1);
+    CHECK(f.evidence[0].contact == 0);
+    CHECK(f.evidence[1].contact == kNoContact);
+
+    SECTION("a contact who leaves keeps their place; their evidence goes and the signal names them") {
+        REQUIRE(opp.apply(s.left("c-1")).verdict == Verdict::accepted);
+        CHECK(opp.facts().signals.back().contact == 0);
+        CHECK(opp.facts().signals.back().derived);
+        CHECK_FALSE(opp.facts().evidence[0].valid);
+        CHECK(opp.facts().evidence[1].valid);
+        CHECK(opp.facts().valid_evidence(EvidenceKind::trial) == 0);
+        REQUIRE(opp.apply(s.contact("c-1")).verdict == Verdict::accepted);  // back again
+        CHECK(opp.facts().contacts.size() == 2);
+        CHECK(opp.facts().contacts[0].active);
+    }
+
+    SECTION("the saved state writes ids, and reads them back into places") {
+        const nlohmann::json state = opp.to_json();
+        const auto& facts = state.at("facts");
+        CHECK(facts.at("interactions")[0].at("contact") == "c-2");
+        CHECK(facts.at("evidence")[0].at("contact") == "c-1");
+        CHECK(facts.at("evidence")[1].at("contact").is_null());
+        CHECK(facts.at("signals")[0].at("contact").is_null());
+        CHECK(facts.at("interactions")[0] ==
+              nlohmann::json{{"channel", "visit"}, {"direction", "outbound"}, {"volume", 2}, {"contact", "c-2"},
+                             {"at", opp.facts().interactions[0].at}});
+        const Opportunity back = Opportunity::from_json(nlohmann::json::parse(state.dump()));
+        CHECK(back.facts() == opp.facts());
+        CHECK(back.to_json() == state);
+    }
+
+    SECTION("a saved state naming a contact it does not have is refused") {
+        nlohmann::json state = opp.to_json();
+        state["facts"]["evidence"][0]["contact"] = "c-9";
+        CHECK_THROWS_WITH(Opportunity::from_json(state),
+                          "saved opportunity is damaged: its facts name unknown contact \"c-9\"");
+    }
+}
