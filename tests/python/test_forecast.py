@@ -208,7 +208,8 @@ def waterfall_events() -> list[dict]:
     w3 = on(Story("W3"), "2026-02-01")  # opened on 02-02
     ev += [w3.open(amount=1000.0, expected_close="2026-06-30")]
     w4 = Story("W4")  # due on 03-15, still in identification at the end
-    ev += [w4.open(amount=2000.0, expected_close="2026-03-15"), on(w4, "2026-02-10").make("signal", kind="intent_change")]
+    ev += [w4.open(amount=2000.0, expected_close="2026-03-15"),
+           on(w4, "2026-02-10").make("signal", kind="intent_change")]
     w5 = Story("W5")  # in qualification from 01-05, into tracking on 02-09
     ev += reach(w5, "qualification", amount=500.0, expected_close="2026-09-30")
     ev += on(w5, "2026-02-01").evidence_for("tracking") + [w5.make("advance")]
