@@ -15,6 +15,7 @@ from typing import Any, Optional
 import pandas as pd
 
 from .events import moment_us, utc
+from . import forecast as _forecast
 from .forecast import velocity
 from .options import resolve_lang
 from .pipeline import Pipeline
@@ -37,6 +38,10 @@ class Report:
     late_entries: pd.DataFrame      # opportunities we joined after the buyer had moved on
     durations: pd.DataFrame         # days per step: finished stays and current ones (forecast.velocity)
     flags: pd.DataFrame             # risk flags on active opportunities: how many raise each, which
+    forecast: pd.DataFrame          # open amount by expected-close quarter: weighted by the stage priors, P10/P50/P90
+    funnel: pd.DataFrame            # conversion from each step to the next, and to won
+    win_rate: pd.DataFrame          # by owner
+    loss_reasons: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (times as ISO-8601 UTC text)."""
@@ -56,7 +61,8 @@ class Report:
             "as_of": None if self.as_of is None else self.as_of.isoformat().replace("+00:00", "Z"),
             "overview": self.overview,
             **{name: records(getattr(self, name)) for name in
-               ("by_step", "by_buyer_stage", "blocked", "fell_back", "late_entries", "durations", "flags")},
+               ("by_step", "by_buyer_stage", "blocked", "fell_back", "late_entries", "durations", "flags",
+                "forecast", "funnel", "win_rate", "loss_reasons")},
         }
 
 
@@ -143,6 +149,17 @@ def _flags(assessed: pd.DataFrame, snap: pd.DataFrame, lang: str) -> pd.DataFram
     return out.sort_values("opportunities", ascending=False, kind="stable").reset_index(drop=True)
 
 
+SIMULATION_RUNS = 10_000  # seeded: the same store gives the same report
+
+
+def _forecast_table(pipeline: Pipeline, as_of, lang: str) -> pd.DataFrame:
+    """Weighted pipeline and the Monte Carlo spread per quarter and currency (stage priors as p_win)."""
+    weighted = _forecast.weighted_pipeline(pipeline, as_of=as_of, lang=lang)
+    spread = _forecast.simulate(pipeline, as_of=as_of, runs=SIMULATION_RUNS, seed=0, lang=lang)
+    table = weighted.merge(spread[["period", "currency", "p10", "p50", "p90"]], on=["period", "currency"], how="left")
+    return table[table["opportunities"] > 0].reset_index(drop=True)
+
+
 def build(pipeline: Pipeline, outcomes: pd.DataFrame, *, as_of: Any = None, lang: str | None = None,
           source: str = "") -> Report:
     """The report of a pipeline whose whole history is ``outcomes`` (one replayed batch)."""
@@ -167,6 +184,10 @@ def build(pipeline: Pipeline, outcomes: pd.DataFrame, *, as_of: Any = None, lang
         late_entries=_late_entries(outcomes, snap, lang),
         durations=velocity(pipeline, as_of=utc(now_us), lang=lang, outcomes=outcomes),
         flags=_flags(pipeline.assess(as_of=utc(now_us)), snap, lang),
+        forecast=_forecast_table(pipeline, utc(now_us), lang),
+        funnel=_forecast.funnel(pipeline, lang=lang),
+        win_rate=_forecast.win_rate(pipeline, by="owner"),
+        loss_reasons=_forecast.loss_reasons(pipeline, lang=lang),
     )
 
 

@@ -21,6 +21,12 @@ _WORDS = {
         "blocked": "Blocked at a gate: what each is missing", "fell_back": "Fall-backs",
         "late": "Late entries (the buyer had moved on before we joined)", "durations": "Days in each step",
         "flags": "Risk flags on active opportunities", "flag": "flag", "examples": "for example",
+        "forecast": "Forecast by expected close (weighted by the playbook's stage priors; P10/P50/P90 of 10,000 seeded runs)",
+        "period": "period", "currency": "currency", "weighted": "weighted", "commit": "commit", "best_case": "best case",
+        "funnel": "Funnel: of those that reached a step, how many went on", "reached": "reached",
+        "next": "went on", "conversion": "conversion", "win_rate_col": "win rate", "won": "won",
+        "win_rate": "Win rate by owner (won / (won + lost))", "owner": "owner", "lost": "lost",
+        "loss_reasons": "Why deals were lost", "reason": "reason", "competitor": "competitor", "share": "share",
         "none": "none", "more": "… and {n} more (see --format json)",
         "stage": "stage", "opportunities": "opportunities", "amount": "amount", "buyer_stage": "buyer stage",
         "opportunity": "opportunity", "account": "account", "step": "step", "next_gate": "next gate",
@@ -39,6 +45,12 @@ _WORDS = {
         "blocked": "卡在关口的机会：各自还缺什么", "fell_back": "回退",
         "late": "迟到的机会（我们介入前客户已推进）", "durations": "各步骤停留天数",
         "flags": "活跃机会的风险标记", "flag": "风险", "examples": "例如",
+        "forecast": "按预计成交期的预测（按行动手册的阶段先验加权；10,000 次固定种子模拟的 P10/P50/P90）",
+        "period": "期间", "currency": "币种", "weighted": "加权金额", "commit": "承诺", "best_case": "最佳情况",
+        "funnel": "漏斗：到达某一步的机会中，有多少继续推进", "reached": "到达", "next": "继续推进",
+        "conversion": "转化率", "win_rate_col": "赢单率", "won": "赢得",
+        "win_rate": "按负责人的赢单率（赢 / (赢 + 输)）", "owner": "负责人", "lost": "失去",
+        "loss_reasons": "失单原因", "reason": "原因", "competitor": "竞争对手", "share": "占比",
         "none": "无", "more": "……另有 {n} 个（见 --format json）",
         "stage": "阶段", "opportunities": "机会数", "amount": "金额", "buyer_stage": "客户阶段",
         "opportunity": "机会", "account": "客户", "step": "步骤", "next_gate": "下一关口",
@@ -93,7 +105,25 @@ def _sections(report: Report) -> list[tuple[str, pd.DataFrame]]:
                               w["so_far"]: d["median_days_so_far"].map(_days)})
     fl = report.flags
     flags = pd.DataFrame({w["flag"]: fl["label"], w["opportunities"]: fl["opportunities"], w["examples"]: fl["examples"]})
+    money = lambda v: "-" if pd.isna(v) else f"{v:,.0f}"  # noqa: E731
+    pct = lambda v: "-" if pd.isna(v) else f"{v:.0%}"  # noqa: E731
+    fc = report.forecast
+    forecast = pd.DataFrame({w["period"]: fc["period"], w["currency"]: fc["currency"], w["opportunities"]: fc["opportunities"],
+                             w["amount"]: fc["amount"].map(money), w["weighted"]: fc["weighted"].map(money),
+                             w["commit"]: fc["commit"].map(money), w["best_case"]: fc["best_case"].map(money),
+                             "P10": fc["p10"].map(money), "P50": fc["p50"].map(money), "P90": fc["p90"].map(money)})
+    fu = report.funnel
+    funnel = pd.DataFrame({w["step"]: fu["label"], w["reached"]: fu["reached"], w["next"]: fu["reached_next"],
+                           w["conversion"]: fu["conversion"].map(pct), w["won"]: fu["won"],
+                           w["win_rate_col"]: fu["win_rate"].map(pct)})
+    wr = report.win_rate
+    win_rate = pd.DataFrame({w["owner"]: wr["owner"], w["won"]: wr["won"], w["lost"]: wr["lost"],
+                             w["win_rate_col"]: wr["win_rate"].map(pct)})
+    lr = report.loss_reasons
+    losses = pd.DataFrame({w["reason"]: lr["label"], w["competitor"]: lr["competitor"],
+                           w["opportunities"]: lr["opportunities"], w["share"]: lr["share"].map(pct)})
     return [(w["by_step"], steps), (w["by_buyer"], buyer), (w["blocked"], blocked), (w["flags"], flags),
+            (w["forecast"], forecast), (w["funnel"], funnel), (w["win_rate"], win_rate), (w["loss_reasons"], losses),
             (w["fell_back"], fell), (w["late"], late), (w["durations"], durations)]
 
 

@@ -121,7 +121,7 @@ def test_html_is_one_escaped_file(report):
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&quot;quotes&quot;" in html and "中文" in html
     assert "<link" not in html and "src=" not in html  # self-contained
-    assert html.count("<h2>") == 8
+    assert html.count("<h2>") == 12
 
 
 def test_report_from_a_store_as_of(tmp_path):
