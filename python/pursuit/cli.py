@@ -86,7 +86,8 @@ def _report(args: argparse.Namespace) -> int:
     from .report import from_store
     from .report_format import to_html, to_json, to_text
 
-    report = from_store(Store(args.db, read_only=True), as_of=args.as_of, lang=args.lang, threads=args.threads)
+    report = from_store(Store(args.db, read_only=True), as_of=args.as_of, lang=args.lang, threads=args.threads,
+                        since=args.since, weights=args.weights)
     render = {"table": to_text, "json": to_json, "html": to_html}[args.format]
     _write(args, render(report))
     return EXIT_OK
@@ -226,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "html"), default="table")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of the terminal")
     p.add_argument("--threads", type=_positive, default=1, help="replay threads")
+    p.add_argument("--since", type=_as_of, help="add what moved since this date (the waterfall)")
+    p.add_argument("--weights", choices=("prior", "model"), default="prior",
+                   help="weight the forecast by the playbook's stage priors (default) or a win model fitted on the closed deals")
     p.set_defaults(run=_report)
 
     p = sub.add_parser("explain", help="where one opportunity stands, what its next gate is missing, what to do")

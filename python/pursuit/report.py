@@ -42,6 +42,9 @@ class Report:
     funnel: pd.DataFrame            # conversion from each step to the next, and to won
     win_rate: pd.DataFrame          # by owner
     loss_reasons: pd.DataFrame
+    weights: str = "prior"          # what weighted the forecast: the stage priors, or the fitted win model
+    waterfall: Optional[pd.DataFrame] = None  # movements since an earlier date (from_store(since=…))
+    since: Optional[_dt.datetime] = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (times as ISO-8601 UTC text)."""
@@ -63,6 +66,9 @@ class Report:
             **{name: records(getattr(self, name)) for name in
                ("by_step", "by_buyer_stage", "blocked", "fell_back", "late_entries", "durations", "flags",
                 "forecast", "funnel", "win_rate", "loss_reasons")},
+            "weights": self.weights,
+            "since": None if self.since is None else self.since.isoformat().replace("+00:00", "Z"),
+            "waterfall": None if self.waterfall is None else records(self.waterfall),
         }
 
 
@@ -152,16 +158,16 @@ def _flags(assessed: pd.DataFrame, snap: pd.DataFrame, lang: str) -> pd.DataFram
 SIMULATION_RUNS = 10_000  # seeded: the same store gives the same report
 
 
-def _forecast_table(pipeline: Pipeline, as_of, lang: str) -> pd.DataFrame:
-    """Weighted pipeline and the Monte Carlo spread per quarter and currency (stage priors as p_win)."""
-    weighted = _forecast.weighted_pipeline(pipeline, as_of=as_of, lang=lang)
-    spread = _forecast.simulate(pipeline, as_of=as_of, runs=SIMULATION_RUNS, seed=0, lang=lang)
+def _forecast_table(pipeline: Pipeline, as_of, lang: str, p_win=None) -> pd.DataFrame:
+    """Weighted pipeline and the Monte Carlo spread per quarter and currency (p_win: the stage priors by default)."""
+    weighted = _forecast.weighted_pipeline(pipeline, p_win, as_of=as_of, lang=lang)
+    spread = _forecast.simulate(pipeline, p_win, as_of=as_of, runs=SIMULATION_RUNS, seed=0, lang=lang)
     table = weighted.merge(spread[["period", "currency", "p10", "p50", "p90"]], on=["period", "currency"], how="left")
     return table[table["opportunities"] > 0].reset_index(drop=True)
 
 
 def build(pipeline: Pipeline, outcomes: pd.DataFrame, *, as_of: Any = None, lang: str | None = None,
-          source: str = "") -> Report:
+          source: str = "", weights: str = "prior") -> Report:
     """The report of a pipeline whose whole history is ``outcomes`` (one replayed batch)."""
     lang = resolve_lang(lang)
     snap = pipeline.snapshot(as_of=as_of)
@@ -184,14 +190,33 @@ def build(pipeline: Pipeline, outcomes: pd.DataFrame, *, as_of: Any = None, lang
         late_entries=_late_entries(outcomes, snap, lang),
         durations=velocity(pipeline, as_of=utc(now_us), lang=lang, outcomes=outcomes),
         flags=_flags(pipeline.assess(as_of=utc(now_us)), snap, lang),
-        forecast=_forecast_table(pipeline, utc(now_us), lang),
+        forecast=_forecast_table(pipeline, utc(now_us), lang, _p_win(pipeline, weights)),
+        weights=weights,
         funnel=_forecast.funnel(pipeline, lang=lang),
         win_rate=_forecast.win_rate(pipeline, by="owner"),
         loss_reasons=_forecast.loss_reasons(pipeline, lang=lang),
     )
 
 
-def from_store(store, *, as_of: Any = None, lang: str | None = None, threads: int = 1) -> Report:
-    """Replay the store (as of a moment) and build its report."""
+def _p_win(pipeline: Pipeline, weights: str):
+    if weights == "prior":
+        return None
+    if weights != "model":
+        raise ValueError(f"weights must be 'prior' or 'model', not {weights!r}")
+    from .model import WinModel
+
+    return WinModel.fit(pipeline).predict(pipeline)
+
+
+def from_store(store, *, as_of: Any = None, lang: str | None = None, threads: int = 1, since: Any = None,
+               weights: str = "prior") -> Report:
+    """Replay the store (as of a moment) and build its report; ``since`` adds the
+    waterfall from that date; ``weights="model"`` weights the forecast by a win model
+    fitted on the store's closed opportunities instead of the stage priors."""
     pipeline = store.pipeline(as_of=as_of, threads=threads)
-    return build(pipeline, pipeline.outcomes(), as_of=as_of, lang=lang, source=store.path)
+    report = build(pipeline, pipeline.outcomes(), as_of=as_of, lang=lang, source=store.path, weights=weights)
+    if since is not None:
+        end = as_of if as_of is not None else utc(int(pipeline.snapshot()["last_at"].max().value // 1000))
+        report.waterfall = _forecast.waterfall(store, since, end, lang=report.lang).summary
+        report.since = utc(moment_us(since))
+    return report

@@ -27,6 +27,8 @@ _WORDS = {
         "next": "went on", "conversion": "conversion", "win_rate_col": "win rate", "won": "won",
         "win_rate": "Win rate by owner (won / (won + lost))", "owner": "owner", "lost": "lost",
         "loss_reasons": "Why deals were lost", "reason": "reason", "competitor": "competitor", "share": "share",
+        "forecast_model": "Forecast by expected close (weighted by the win model fitted on the closed deals; P10/P50/P90 of 10,000 seeded runs)",
+        "waterfall": "What moved since {since}", "movement": "movement",
         "none": "none", "more": "… and {n} more (see --format json)",
         "stage": "stage", "opportunities": "opportunities", "amount": "amount", "buyer_stage": "buyer stage",
         "opportunity": "opportunity", "account": "account", "step": "step", "next_gate": "next gate",
@@ -51,6 +53,8 @@ _WORDS = {
         "conversion": "转化率", "win_rate_col": "赢单率", "won": "赢得",
         "win_rate": "按负责人的赢单率（赢 / (赢 + 输)）", "owner": "负责人", "lost": "失去",
         "loss_reasons": "失单原因", "reason": "原因", "competitor": "竞争对手", "share": "占比",
+        "forecast_model": "按预计成交期的预测（按已关闭机会训练的赢单模型加权；10,000 次固定种子模拟的 P10/P50/P90）",
+        "waterfall": "自 {since} 以来的变化", "movement": "变化",
         "none": "无", "more": "……另有 {n} 个（见 --format json）",
         "stage": "阶段", "opportunities": "机会数", "amount": "金额", "buyer_stage": "客户阶段",
         "opportunity": "机会", "account": "客户", "step": "步骤", "next_gate": "下一关口",
@@ -122,9 +126,15 @@ def _sections(report: Report) -> list[tuple[str, pd.DataFrame]]:
     lr = report.loss_reasons
     losses = pd.DataFrame({w["reason"]: lr["label"], w["competitor"]: lr["competitor"],
                            w["opportunities"]: lr["opportunities"], w["share"]: lr["share"].map(pct)})
-    return [(w["by_step"], steps), (w["by_buyer"], buyer), (w["blocked"], blocked), (w["flags"], flags),
-            (w["forecast"], forecast), (w["funnel"], funnel), (w["win_rate"], win_rate), (w["loss_reasons"], losses),
+    sections = [(w["by_step"], steps), (w["by_buyer"], buyer), (w["blocked"], blocked), (w["flags"], flags),
+            (w["forecast" if report.weights == "prior" else "forecast_model"], forecast), (w["funnel"], funnel), (w["win_rate"], win_rate), (w["loss_reasons"], losses),
             (w["fell_back"], fell), (w["late"], late), (w["durations"], durations)]
+    if report.waterfall is not None:
+        wf = report.waterfall
+        sections.append((w["waterfall"].format(since=report.since.strftime("%Y-%m-%d")),
+                         pd.DataFrame({w["movement"]: wf["label"], w["currency"]: wf["currency"],
+                                       w["opportunities"]: wf["opportunities"], w["amount"]: wf["amount"].map(money)})))
+    return sections
 
 
 def _overview_lines(report: Report) -> list[tuple[str, str]]:

@@ -59,7 +59,10 @@ TEST_CASE("connection state: volume by direction, the recent window against the 
         CHECK(later.connection.recent == 0);
         CHECK(later.connection.cooling);
         CHECK(later.connection.days_since_last == Approx(40));
+        REQUIRE(raised(later, RiskFlag::connection_cooling));
+        CHECK(flag(later, RiskFlag::connection_cooling).facts[0] == std::pair<std::string, std::string>{"days_since_last", "40.0"});
         CHECK(assess(o, days_after(last, 5)).connection.cooling == false);
+        CHECK_FALSE(raised(assess(o, days_after(last, 5)), RiskFlag::connection_cooling));
     }
 }
 

@@ -249,3 +249,16 @@ def test_import_csv_errors(tmp_path, capsys):
     assert "the CSV has no column 'opportunity_id'" in capsys.readouterr().err
     assert main(["import-csv", str(csv_path)]) == 2  # the maven mapping needs products.csv beside the CSV
     assert "products.csv: cannot read" in capsys.readouterr().err
+
+
+def test_report_waterfall_and_model_weights(sample_db, capsys):
+    events = pursuit.Store(sample_db).events()
+    middle = events[len(events) // 2].at.date().isoformat()
+    assert main(["report", "--db", str(sample_db), "--since", middle, "--weights", "model", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["weights"] == "model" and doc["since"].startswith(middle)
+    assert {r["movement"] for r in doc["waterfall"]} <= {"new", "advanced", "fell_back", "won", "lost", "slipped", "unchanged"}
+    assert main(["report", "--db", str(sample_db), "--since", middle, "--lang", "zh"]) == 0
+    assert "以来的变化" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["report", "--db", str(sample_db), "--weights", "hunch"])
