@@ -262,3 +262,11 @@ def test_report_waterfall_and_model_weights(sample_db, capsys):
     assert "以来的变化" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["report", "--db", str(sample_db), "--weights", "hunch"])
+
+
+def test_report_on_an_empty_store(tmp_path, capsys):
+    db = tmp_path / "empty.db"
+    pursuit.Store(db).close()
+    assert main(["report", "--db", str(db), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["overview"]["opportunities"] == 0 and doc["blocked"] == [] and doc["forecast"] == []
