@@ -112,6 +112,27 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from .model import FEATURES, calibrate
+
+    features = tuple(args.features.split(",")) if args.features else tuple(FEATURES)
+    try:
+        c = calibrate(Store(args.db, read_only=True), args.split, features=features)
+    except ValueError as err:
+        print(f"pursuit: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{args.db}: fitted on {c.n_train} closed by {args.split}; scored {c.n_test} open then and closed since")
+    print(f"Brier score (lower is better): win model {c.brier_model:.3f}, stage priors {c.brier_prior:.3f}"
+          f" -> {'the model' if c.brier_model < c.brier_prior else 'the stage priors'} did better")
+    rel = c.reliability.rename(columns={"n_model": "n (model)", "mean_predicted_model": "predicted (model)",
+                                        "win_rate_model": "won (model)", "n_prior": "n (prior)",
+                                        "mean_predicted_prior": "predicted (prior)", "win_rate_prior": "won (prior)"})
+    from ._table import render
+
+    print(render(rel.round(3).astype(object).where(rel.notna(), "-")))
+    return EXIT_OK
+
+
 def _import_csv(args: argparse.Namespace) -> int:
     try:
         result = import_csv(args.csv, args.mapping)
@@ -239,6 +260,16 @@ def build_parser() -> argparse.ArgumentParser:
     lang(p)
     p.add_argument("--history", type=_positive, default=8, help="recent history rows to show (default 8)")
     p.set_defaults(run=_explain)
+
+    p = sub.add_parser("calibrate", help="is the win model better than the stage priors? a time split on the store",
+                       description="Fit the win model on what had closed by SPLIT, score the opportunities open at "
+                                   "SPLIT that have closed since, and compare Brier scores and a reliability table "
+                                   "with the playbook's stage priors.")
+    db(p)
+    p.add_argument("--split", type=_as_of, required=True, metavar="DATE")
+    p.add_argument("--features", help="comma-separated feature families (default: all): "
+                                      "steps,buyer,evidence,roles,flags,owner,segments")
+    p.set_defaults(run=_calibrate)
 
     p = sub.add_parser("import-csv", help="turn a CRM export (CSV) into events through a column mapping",
                        description="Every row is imported or reported with its reason. --mapping is a JSON file "

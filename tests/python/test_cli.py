@@ -68,7 +68,7 @@ def test_demo_ingests_the_sample_prints_the_report_and_writes_html(tmp_path, mon
 
 def test_python_dash_m_and_help(capsys):
     run = subprocess.run([sys.executable, "-m", "pursuit", "--help"], capture_output=True, text=True, check=True)
-    for command in ("check", "ingest", "report", "explain", "import-csv", "demo"):
+    for command in ("check", "ingest", "report", "explain", "calibrate", "import-csv", "demo"):
         assert command in run.stdout
         with pytest.raises(SystemExit) as info:
             main([command, "--help"])
@@ -270,3 +270,12 @@ def test_report_on_an_empty_store(tmp_path, capsys):
     assert main(["report", "--db", str(db), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["overview"]["opportunities"] == 0 and doc["blocked"] == [] and doc["forecast"] == []
+
+
+def test_calibrate(sample_db, capsys):
+    assert main(["calibrate", "--db", str(sample_db), "--split", "2026-01-01", "--features", "steps"]) == 0
+    out = capsys.readouterr().out
+    assert "Brier score (lower is better): win model" in out and "predicted (model)" in out
+    assert main(["calibrate", "--db", str(sample_db), "--split", "2030-01-01"]) == 2
+    assert "nothing to score" in capsys.readouterr().err
+    assert main(["calibrate", "--db", str(sample_db), "--split", "2026-01-01", "--features", "tarot"]) == 2
