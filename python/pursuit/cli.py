@@ -46,11 +46,11 @@ def _check(args: argparse.Namespace) -> int:
 def _ingest_events(args: argparse.Namespace, store: Store, events, label: str) -> int:
     summary = store.ingest(events, on_error="collect", batch_size=args.batch_size, source=label,
                            progress=not args.quiet and sys.stderr.isatty())
-    for err in summary.conflicts:
+    for err in summary.errors + summary.conflicts:
         print(f"{label}: {err}", file=sys.stderr)
     _say(args, f"{label}: {summary.inserted} new events stored, {summary.duplicates} already stored"
                + (f", {len(summary.conflicts)} conflicts" if summary.conflicts else ""))
-    return EXIT_INVALID if summary.conflicts else EXIT_OK
+    return EXIT_OK if summary.ok else EXIT_INVALID
 
 
 def _ingest(args: argparse.Namespace) -> int:

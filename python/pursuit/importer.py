@@ -20,7 +20,7 @@ from typing import Any, Mapping, Optional, Union
 
 import pandas as pd
 
-from . import data
+from . import _core, data
 from .playbook import Playbook
 from .vocabulary import LossReason, Outcome, Step
 
@@ -164,6 +164,16 @@ def _segments(doc: dict, row: dict, name: str, lookups: dict, note) -> dict[str,
     return out
 
 
+def _invalid(events: list[dict]) -> Optional[tuple[str, str]]:
+    """(field, reason) of the first event the strict parser refuses, or None."""
+    for e in events:
+        try:
+            _core.Event(e)
+        except _core.EventError as err:
+            return (err.field or "", err.reason)
+    return None
+
+
 def import_csv(path: PathLike, mapping: Union[PathLike, Mapping[str, Any]] = "maven") -> ImportResult:
     """Turn a CRM export into events (dicts in the canonical form) per ``mapping``."""
     doc = load_mapping(mapping)
@@ -193,8 +203,10 @@ def import_csv(path: PathLike, mapping: Union[PathLike, Mapping[str, Any]] = "ma
             def skip(fld: str, msg: str) -> None:
                 result.skipped.append(RowIssue(line, rid, fld, msg))
 
+            notes: list[RowIssue] = []  # kept only if the row is imported
+
             def note(fld: str, msg: str) -> None:
-                result.notes.append(RowIssue(line, rid, fld, msg))
+                notes.append(RowIssue(line, rid, fld, msg))
 
             if not rid:
                 skip(cols["id"], "no opportunity id")
@@ -285,6 +297,13 @@ def import_csv(path: PathLike, mapping: Union[PathLike, Mapping[str, Any]] = "ma
                 events.append({"id": f"{oid}:win", "opportunity": oid, "at": closed, "type": "win"})
             elif target == "lost":
                 events.append({"id": f"{oid}:lose", "opportunity": oid, "at": closed, "type": "lose", "reason": reason})
+            # The strict parser judges each event now, so a bad cell skips its row with the
+            # reason instead of failing the whole import later.
+            problem = _invalid(events)
+            if problem:
+                skip(*problem)
+                continue
             result.events.extend(events)
+            result.notes.extend(notes)
             result.imported.append(oid)
     return result

@@ -212,14 +212,18 @@ def test_import_csv_accounts_for_every_row(tmp_path, capsys):
                         "A3,Bob,GTX Pro,Beta,Prospecting,,,\n"
                         "A4,Bob,GTX Pro,Beta,Lost,2017-13-01,2017-02-01,0\n"
                         "A1,Bob,GTX Pro,Beta,Lost,2017-01-01,2017-02-01,0\n"
-                        "A5,Bob,GTX Pro,Beta,Stalled,2017-01-01,,\n", encoding="utf-8")
+                        "A5,Bob,GTX Pro,Beta,Stalled,2017-01-01,,\n"
+                        f"A6,Bob,GTX Pro,{'X' * 300},Engaging,2017-01-01,,\n"
+                        "A7,Bob,GTX Pro,Beta,Won,2017-01-01,2017-02-01,-5\n", encoding="utf-8")
     db, out = tmp_path / "s.db", tmp_path / "events.jsonl"
     assert main(["import-csv", str(csv_path), "--db", str(db), "--out", str(out), "--quiet"]) == 1
     text = capsys.readouterr().out
-    assert "6 rows: 3 imported" in text and "3 skipped" in text
+    assert "8 rows: 3 imported" in text and "5 skipped" in text
     assert "skipped line 5 (A4), column 'engage_date': '2017-13-01' is not a date" in text
     assert "skipped line 6 (A1), column 'opportunity_id': opportunity id 'A1' repeats an earlier row" in text
     assert "skipped line 7 (A5), column 'deal_stage': stage 'Stalled' is not in the mapping" in text
+    assert "skipped line 8 (A6), column 'account': is 300 bytes, longer than the limit of 256" in text
+    assert "skipped line 9 (A7), column 'amount': must be between 0 and 1e15" in text
     assert "note: product … reconciled to … (1 row)" in text
     assert "note: no close value: list price used (2 rows)" in text
     assert len(pursuit.read_jsonl(out)) == len(pursuit.Store(db))
