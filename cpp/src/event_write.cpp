@@ -1,8 +1,5 @@
 // The canonical JSON form of an event: common fields first, then the type's
 // fields in catalogue order; optional fields only when given.
-#include <fstream>
-#include <istream>
-#include <unordered_map>
 
 #include "pursuit/json.hpp"
 
@@ -228,41 +225,6 @@ std::string to_json_line(const Event& e) {
     write(sink, e);
     out += '}';
     return out;
-}
-
-JsonlResult read_jsonl(std::istream& in, OnError on_error) {
-    JsonlResult result;
-    std::unordered_map<std::string, std::size_t> first_line;  // event id -> line
-    std::string line;
-    auto report = [&](EventError err) {
-        if (on_error == OnError::raise) throw err;
-        result.errors.push_back(std::move(err));
-    };
-    while (std::getline(in, line)) {
-        const std::size_t n = ++result.lines;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 byte-order mark
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        try {
-            Event e = parse_event(line, n);
-            const auto [it, inserted] = first_line.emplace(e.id, n);
-            if (!inserted) {
-                report(EventError(e.id, n, "id", "duplicate event id (first on line " + std::to_string(it->second) + ")"));
-                continue;
-            }
-            result.events.push_back(std::move(e));
-        } catch (EventError& err) {
-            report(std::move(err));
-        }
-    }
-    if (in.bad()) throw std::runtime_error("read error");
-    return result;
-}
-
-JsonlResult read_jsonl_file(const std::string& path, OnError on_error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot open " + path);
-    return read_jsonl(in, on_error);
 }
 
 }  // namespace pursuit

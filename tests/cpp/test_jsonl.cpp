@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -80,4 +81,44 @@ TEST_CASE("the bundled sample and the stories fixture are valid, have every even
     }
     CHECK(types.size() == size<EventType>());
     CHECK(opportunities.size() >= 10);
+}
+
+TEST_CASE("a large input parsed in parallel reads as it would line by line", "[jsonl]") {
+    // Enough lines for several threads; errors, duplicates and blanks spread through it.
+    std::string text;
+    std::vector<std::size_t> bad_lines, duplicate_lines;
+    const std::size_t n = 20'000;
+    for (std::size_t i = 1; i <= n; ++i) {
+        if (i % 997 == 0) {
+            text += "{\"id\": \"broken\"\n";
+            bad_lines.push_back(i);
+        } else if (i % 1009 == 0) {
+            text += "   \n";
+        } else if (i % 1013 == 0) {
+            text += R"({"id":"e-1","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"advance"})" "\n";
+            duplicate_lines.push_back(i);
+        } else {
+            text += R"({"id":"e-)" + std::to_string(i) + R"(","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"advance"})" "\n";
+        }
+    }
+    std::istringstream in(text);
+    const auto r = read_jsonl(in, OnError::collect);
+    CHECK(r.lines == n);
+    REQUIRE(r.errors.size() == bad_lines.size() + duplicate_lines.size());
+    std::vector<std::size_t> error_lines;
+    for (const auto& e : r.errors) error_lines.push_back(e.line());
+    CHECK(std::is_sorted(error_lines.begin(), error_lines.end()));
+    for (std::size_t line : duplicate_lines)
+        CHECK(std::find(error_lines.begin(), error_lines.end(), line) != error_lines.end());
+    CHECK(r.events.size() == n - bad_lines.size() - duplicate_lines.size() - n / 1009);
+    CHECK(r.events.front().id == "e-1");
+    CHECK(r.events.back().id == "e-" + std::to_string(n));
+    // raise: the first error in line order, not whichever thread finished first
+    std::istringstream again(text);
+    try {
+        read_jsonl(again, OnError::raise);
+        FAIL("no error raised");
+    } catch (const EventError& err) {
+        CHECK(err.line() == bad_lines.front());
+    }
 }
