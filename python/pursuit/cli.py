@@ -28,13 +28,20 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text)
 
 
+def _read(path: str):
+    """The file's events and errors, or None (said on stderr) when it cannot be read."""
+    try:
+        return read_jsonl(path, on_error="collect")
+    except OSError as err:
+        print(f"{path}: cannot read: {err.strerror or err}", file=sys.stderr)
+        return None
+
+
 def _check(args: argparse.Namespace) -> int:
     bad = 0
     for path in args.files:
-        try:
-            result = read_jsonl(path, on_error="collect")
-        except OSError as err:
-            print(f"{path}: cannot read: {err.strerror or err}", file=sys.stderr)
+        result = _read(path)
+        if result is None:
             return EXIT_USAGE
         for err in result.errors:
             print(f"{path}: {err}")
@@ -57,10 +64,8 @@ def _ingest(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     store = Store(args.db)
     for path in args.files:
-        try:
-            result = read_jsonl(path, on_error="collect")
-        except OSError as err:
-            print(f"{path}: cannot read: {err.strerror or err}", file=sys.stderr)
+        result = _read(path)
+        if result is None:
             return EXIT_USAGE
         for err in result.errors:
             print(f"{path}: {err}", file=sys.stderr)

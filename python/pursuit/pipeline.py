@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .events import Event, EventError, moment_us
+from .events import Event, EventError, _on_error, moment_us
 from .opportunity import Opportunity
 from .playbook import Playbook
 from .vocabulary import BuyerStage, EventType, Gate, Outcome, Step, Verdict
@@ -58,6 +58,19 @@ def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
+def batch_input(events) -> tuple[str, Any]:
+    """What a batch is, for the C++ batch paths (pipelines and the store): ("jsonl", path),
+    ("columns", numpy columns of a DataFrame) or ("items", a list of dicts / Events)."""
+    if isinstance(events, (str, os.PathLike)):
+        path = os.fspath(events)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(path)
+        return "jsonl", path
+    if isinstance(events, pd.DataFrame):
+        return "columns", _columns(events)
+    return "items", events if isinstance(events, (list, tuple)) else list(events)
+
+
 class Pipeline:
     """Opportunities under one playbook.
 
@@ -91,20 +104,16 @@ class Pipeline:
         rejects (out of order, unknown contact …) are outcomes, see :meth:`outcomes`.
         ``threads`` splits the work by opportunity; the result is the same.
         """
-        if on_error not in ("raise", "collect"):
-            raise ValueError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+        collect = _on_error(on_error)
         if not isinstance(threads, int) or threads < 1:
             raise ValueError("threads must be a whole number >= 1")
-        collect = on_error == "collect"
-        if isinstance(events, (str, os.PathLike)):
-            path = os.fspath(events)
-            if not os.path.isfile(path):
-                raise FileNotFoundError(path)
-            raw = self._core.apply_jsonl(path, collect, threads)
-        elif isinstance(events, pd.DataFrame):
-            raw = self._core.apply_columns(_columns(events), len(events), collect, threads)
+        kind, batch = batch_input(events)
+        if kind == "jsonl":
+            raw = self._core.apply_jsonl(batch, collect, threads)
+        elif kind == "columns":
+            raw = self._core.apply_columns(batch, len(events), collect, threads)
         else:
-            raw = self._core.apply_items(events if isinstance(events, (list, tuple)) else list(events), collect, threads)
+            raw = self._core.apply_items(batch, collect, threads)
         return BatchSummary({Verdict(k): v for k, v in raw["verdicts"].items()}, raw["errors"])
 
     # --- the opportunities ---

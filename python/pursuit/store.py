@@ -15,9 +15,9 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Union
 import pandas as pd
 
 from . import _core
-from .events import Event, EventError, moment_us, utc
+from .events import Event, EventError, _on_error, moment_us, utc
 from .opportunity import Opportunity
-from .pipeline import Pipeline, _columns
+from .pipeline import Pipeline, batch_input
 from .playbook import Playbook
 
 __all__ = ["Store", "StoreError", "IngestSummary", "StoreStats"]
@@ -111,25 +111,18 @@ class Store:
         rest stored. ``progress=True`` shows a progress bar; a callable gets
         ``(done, total)`` after each batch.
         """
-        if on_error not in ("raise", "collect"):
-            raise ValueError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+        collect = _on_error(on_error)
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError("batch_size must be a whole number >= 1")
-        collect = on_error == "collect"
-        if isinstance(events, (str, os.PathLike)):
-            path = os.fspath(events)
-            if not os.path.isfile(path):
-                raise FileNotFoundError(path)
-            label = source or os.path.basename(path)
-            raw = self._core.ingest_jsonl(path, collect, batch_size, label, self._progress(progress, label))
-        elif isinstance(events, pd.DataFrame):
-            label = source or "DataFrame"
-            raw = self._core.ingest_columns(_columns(events), len(events), collect, batch_size, label,
-                                            self._progress(progress, label))
+        kind, batch = batch_input(events)
+        label = source or {"jsonl": os.path.basename(str(batch)), "columns": "DataFrame", "items": "Python"}[kind]
+        report = self._progress(progress, label)
+        if kind == "jsonl":
+            raw = self._core.ingest_jsonl(batch, collect, batch_size, label, report)
+        elif kind == "columns":
+            raw = self._core.ingest_columns(batch, len(events), collect, batch_size, label, report)
         else:
-            items = events if isinstance(events, (list, tuple)) else list(events)
-            label = source or "Python"
-            raw = self._core.ingest_items(items, collect, batch_size, label, self._progress(progress, label))
+            raw = self._core.ingest_items(batch, collect, batch_size, label, report)
         return IngestSummary(**raw)
 
     @staticmethod
