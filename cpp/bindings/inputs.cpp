@@ -24,7 +24,9 @@ void add(Parsed& p, std::vector<Event> events) {
 Parsed parse_items(const py::sequence& items) {
     Parsed p;
     std::vector<Event> owned;
-    std::vector<std::pair<std::size_t, const Event*>> borrowed;
+    const auto size = static_cast<std::size_t>(py::len(items));
+    owned.reserve(size);  // Events are large: growing the vector would move them all, repeatedly
+    p.events.reserve(size);
     std::size_t n = 0;
     for (auto item : items) {
         ++n;
@@ -50,38 +52,51 @@ Parsed parse_items(const py::sequence& items) {
 // DataFrame columns (numpy arrays): one JSON object per row, null cells left
 // out, then the same strict parser as every other input.
 Parsed parse_columns(const py::dict& columns, std::size_t rows) {
-    std::vector<std::pair<std::string, py::array>> cols;
-    for (auto item : columns) cols.emplace_back(item.first.cast<std::string>(), py::reinterpret_borrow<py::array>(item.second));
+    // What each cell needs, looked up once per column rather than per cell.
+    struct Column {
+        std::string key;
+        py::array array;
+        char kind;
+        std::size_t itemsize, stride;
+        const char* data;
+    };
+    std::vector<Column> cols;
+    for (auto item : columns) {
+        auto arr = py::reinterpret_borrow<py::array>(item.second);
+        if (arr.ndim() != 1 || static_cast<std::size_t>(arr.shape(0)) < rows)
+            throw EventError("", 0, item.first.cast<std::string>(), "column is not one value per row");
+        cols.push_back({item.first.cast<std::string>(), arr, arr.dtype().kind(), static_cast<std::size_t>(arr.itemsize()),
+                        static_cast<std::size_t>(arr.strides(0)), static_cast<const char*>(arr.data())});
+    }
     Parsed p;
     std::vector<Event> owned;
     owned.reserve(rows);
-    std::vector<std::size_t> row_of;
     for (std::size_t i = 0; i < rows; ++i) {
         nlohmann::json j = nlohmann::json::object();
         try {
-            for (auto& [key, arr] : cols) {
-                const char kind = arr.dtype().kind();
-                const char* cell = static_cast<const char*>(arr.data()) + i * static_cast<std::size_t>(arr.strides(0));
-                if (kind == 'O') {
+            for (const Column& c : cols) {
+                const char* cell = c.data + i * c.stride;
+                if (c.kind == 'O') {
                     PyObject* obj = *reinterpret_cast<PyObject* const*>(cell);
-                    nlohmann::json v = py_json::from_python(obj);
-                    if (!v.is_null()) j[key] = std::move(v);
-                } else if (kind == 'M') {  // datetime64[ns], UTC
+                    if (obj == Py_None) continue;  // most cells of a mixed-type frame are empty
+                    nlohmann::json v = py_json::from_python(obj, c.key);
+                    if (!v.is_null()) j[c.key] = std::move(v);
+                } else if (c.kind == 'M') {  // datetime64[ns], UTC
                     const std::int64_t ns = *reinterpret_cast<const std::int64_t*>(cell);
-                    if (ns != INT64_MIN) j[key] = format_timestamp(ns / 1000);
-                } else if (kind == 'f') {
-                    const double d = arr.itemsize() == 8 ? *reinterpret_cast<const double*>(cell)
-                                                         : *reinterpret_cast<const float*>(cell);
+                    if (ns != INT64_MIN) j[c.key] = format_timestamp(ns / 1000);
+                } else if (c.kind == 'f') {
+                    const double d = c.itemsize == 8 ? *reinterpret_cast<const double*>(cell)
+                                                     : *reinterpret_cast<const float*>(cell);
                     // pandas stores whole numbers with gaps as floats: give them back as integers
                     if (std::isnan(d)) continue;
-                    if (d == std::floor(d) && std::fabs(d) < 9.0e15) j[key] = static_cast<std::int64_t>(d);
-                    else j[key] = d;
-                } else if (kind == 'i' && arr.itemsize() == 8) {
-                    j[key] = *reinterpret_cast<const std::int64_t*>(cell);
-                } else if (kind == 'b') {
-                    j[key] = *reinterpret_cast<const bool*>(cell);
+                    if (d == std::floor(d) && std::fabs(d) < 9.0e15) j[c.key] = static_cast<std::int64_t>(d);
+                    else j[c.key] = d;
+                } else if (c.kind == 'i' && c.itemsize == 8) {
+                    j[c.key] = *reinterpret_cast<const std::int64_t*>(cell);
+                } else if (c.kind == 'b') {
+                    j[c.key] = *reinterpret_cast<const bool*>(cell);
                 } else {
-                    throw EventError("", 0, key, "column of dtype " + std::string(py::str(arr.dtype())) + " is not supported");
+                    throw EventError("", 0, c.key, "column of dtype " + std::string(py::str(c.array.dtype())) + " is not supported");
                 }
             }
             owned.push_back(event_from_json(j, i + 1));

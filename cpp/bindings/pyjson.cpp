@@ -38,11 +38,22 @@ nlohmann::json convert(py::handle v, const std::string& field, std::size_t depth
         return std::string(data, static_cast<std::size_t>(size));
     }
     if (PyDict_Check(v.ptr())) {
+        // The raw dict walk (borrowed references, no casts): a batch of dicts spends its time here.
         nlohmann::json out = nlohmann::json::object();
-        for (auto item : py::reinterpret_borrow<py::dict>(v)) {
-            if (!PyUnicode_Check(item.first.ptr())) fail(field, "dictionary keys must be strings");
-            const auto key = item.first.cast<std::string>();
-            out[key] = convert(item.second, field.empty() ? key : field + "." + key, depth + 1);
+        auto& object = out.get_ref<nlohmann::json::object_t&>();
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(v.ptr(), &pos, &key, &value)) {
+            if (!PyUnicode_Check(key)) fail(field, "dictionary keys must be strings");
+            Py_ssize_t size = 0;
+            const char* data = PyUnicode_AsUTF8AndSize(key, &size);
+            if (!data) {
+                PyErr_Clear();
+                fail(field, "a dictionary key is not valid Unicode (lone surrogate?)");
+            }
+            std::string name(data, static_cast<std::size_t>(size));
+            nlohmann::json item = convert(value, field.empty() ? name : field + "." + name, depth + 1);
+            object.insert_or_assign(std::move(name), std::move(item));
         }
         return out;
     }
@@ -67,7 +78,7 @@ nlohmann::json convert(py::handle v, const std::string& field, std::size_t depth
 
 }  // namespace
 
-nlohmann::json from_python(py::handle value) { return convert(value, "", 0); }
+nlohmann::json from_python(py::handle value, const std::string& field) { return convert(value, field, 0); }
 
 py::object to_python(const nlohmann::ordered_json& v) {
     switch (v.type()) {

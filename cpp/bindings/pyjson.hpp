@@ -9,7 +9,8 @@ namespace pursuit::py_json {
 
 // Raises pursuit::EventError naming the field for values JSON cannot hold.
 // NaN (pandas' "missing") becomes null; aware datetimes become ISO-8601 text.
-nlohmann::json from_python(pybind11::handle value);
+// `field` names the value in errors (a DataFrame column, say); nested values add to it.
+nlohmann::json from_python(pybind11::handle value, const std::string& field = "");
 pybind11::object to_python(const nlohmann::ordered_json& value);
 
 }  // namespace pursuit::py_json

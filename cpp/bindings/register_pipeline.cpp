@@ -24,7 +24,7 @@ py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned t
     {
         py::gil_scoped_release release;
         self.records = self.pipeline.apply(parsed.events, threads);
-        for (const auto& entry : self.records) ++tally[static_cast<std::size_t>(self.pipeline.record(entry).verdict)];
+        for (const auto& entry : self.records) ++tally[static_cast<std::size_t>(self.pipeline.verdict(entry))];
     }
     py::dict counts;
     for (std::size_t v = 0; v < tally.size(); ++v) counts[id_str(static_cast<Verdict>(v))] = tally[v];

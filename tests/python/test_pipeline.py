@@ -118,6 +118,12 @@ def test_dataframe_errors_name_the_row_and_column():
     with pytest.raises(EventError) as info:
         Pipeline().apply(frame)
     assert info.value.line == 4 and info.value.field == "type"
+    odd = pd.DataFrame(stories(2))
+    odd["note"] = pd.Series([None] * len(odd), dtype=object)
+    odd.loc[2, "note"] = object()  # a cell JSON cannot hold: named by its column
+    with pytest.raises(EventError, match="has no JSON form") as info:
+        Pipeline().apply(odd)
+    assert info.value.line == 3 and info.value.field == "note"
     naive = pd.DataFrame(stories(2))
     naive["at"] = pd.to_datetime(naive["at"], utc=True).dt.tz_localize(None)
     with pytest.raises(ValueError, match="without a time zone"):

@@ -60,6 +60,13 @@ public:
                               : opportunities_[static_cast<std::size_t>(entry.opportunity)]
                                     .history()[static_cast<std::size_t>(entry.history_index)];
     }
+    // Its verdict alone, without rebuilding the record.
+    Verdict verdict(const BatchRecord& entry) const {
+        return entry.rejected ? entry.rejected->verdict
+                              : opportunities_[static_cast<std::size_t>(entry.opportunity)]
+                                    .history()
+                                    .verdict(static_cast<std::size_t>(entry.history_index));
+    }
 
 private:
     std::shared_ptr<const Playbook> playbook_;
