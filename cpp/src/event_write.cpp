@@ -32,10 +32,18 @@ struct ValueSink {
 struct TextSink {
     std::string& out;
 
+    static bool plain(unsigned char u) { return u >= 0x20 && u != '"' && u != '\\'; }
     void quoted(std::string_view s) {
         static constexpr char hex[] = "0123456789abcdef";
         out += '"';
-        for (const char c : s) {
+        std::size_t i = 0;
+        while (i < s.size()) {
+            // Runs of characters that need no escaping are appended whole.
+            std::size_t j = i;
+            while (j < s.size() && plain(static_cast<unsigned char>(s[j]))) ++j;
+            out.append(s.data() + i, j - i);
+            if (j == s.size()) break;
+            const char c = s[j];
             const auto u = static_cast<unsigned char>(c);
             switch (c) {
                 case '"': out += "\\\""; break;
@@ -46,14 +54,11 @@ struct TextSink {
                 case '\r': out += "\\r"; break;
                 case '\t': out += "\\t"; break;
                 default:
-                    if (u < 0x20) {
-                        out += "\\u00";
-                        out += hex[u >> 4];
-                        out += hex[u & 15];
-                    } else {
-                        out += c;
-                    }
+                    out += "\\u00";
+                    out += hex[u >> 4];
+                    out += hex[u & 15];
             }
+            i = j + 1;
         }
         out += '"';
     }

@@ -52,7 +52,7 @@ struct StoreStats {
 class Store {
 public:
     // The schema this build writes; older stores are migrated when opened for writing.
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     enum class Mode { read_write, read_only };
     // read_write creates the file if it is missing; read_only requires it.
