@@ -51,7 +51,8 @@ def baseline(path: str, rows: list[tuple]) -> None:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
     con.execute("PRAGMA cache_size=-65536")       # the store's writer settings, for a like-for-like run
-    con.execute("PRAGMA wal_autocheckpoint=16384")
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.execute(f"PRAGMA wal_autocheckpoint={(64 << 20) // page_size}")  # every 64 MiB of WAL, as the store
     for begin in range(0, len(rows), BATCH):
         con.execute("BEGIN IMMEDIATE")
         cur = con.execute("INSERT INTO batches(ingested_at, source, events) VALUES (?, ?, ?)",

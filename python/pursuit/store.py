@@ -115,7 +115,8 @@ class Store:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError("batch_size must be a whole number >= 1")
         kind, batch = batch_input(events)
-        label = source or {"jsonl": os.path.basename(str(batch)), "columns": "DataFrame", "items": "Python"}[kind]
+        # Only a path is turned into text: str() of a list of events would write every one of them.
+        label = source or (os.path.basename(batch) if kind == "jsonl" else {"columns": "DataFrame", "items": "Python"}[kind])
         report = self._progress(progress, label)
         if kind == "jsonl":
             raw = self._core.ingest_jsonl(batch, collect, batch_size, label, report)

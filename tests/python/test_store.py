@@ -241,3 +241,20 @@ def test_a_killed_ingest_leaves_whole_batches_and_rerunning_completes_it(tmp_pat
     assert [e.id for e in killed_events] == [e.id for e in clean_events]
     assert killed_events == clean_events
     pd.testing.assert_frame_equal(Store(path).pipeline().snapshot(), Store(clean).pipeline().snapshot())
+
+
+def test_each_batch_records_its_source_without_formatting_the_events(tmp_path, sample_path, monkeypatch):
+    events = pursuit.read_jsonl(sample_path).events
+
+    def no_repr(self):
+        raise AssertionError("ingest formatted an event")  # it used to, for the batch's label: 30% of the time
+
+    monkeypatch.setattr(pursuit.Event, "__repr__", no_repr)
+    store = Store(tmp_path / "s.db")
+    store.ingest(events[:3])
+    store.ingest(events[3:5], source="crm export")
+    store.ingest(sample_path)
+    store.close()
+    with sqlite3.connect(tmp_path / "s.db") as con:
+        sources = [r[0] for r in con.execute("SELECT source FROM batches ORDER BY id")]
+    assert sources == ["Python", "crm export", sample_path.name]
