@@ -1,17 +1,21 @@
 // Reading JSON Lines: one event per line, blank lines skipped, ids unique in
 // the input. Lines are parsed in parallel (parsing is pure, and most of the
 // time); duplicates and errors are then judged in line order, so the result
-// is the same as a line-by-line read.
+// is the same as a line-by-line read. A feed for the store parses on one thread
+// while the store writes what is already judged, with the same verdicts.
 #include <algorithm>
 #include <exception>
 #include <fstream>
 #include <iterator>
 #include <optional>
 #include <string_view>
-#include <thread>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <thread>
 
 #include "pursuit/json.hpp"
+#include "pursuit/store.hpp"
 
 namespace pursuit {
 namespace {
@@ -59,10 +63,62 @@ std::string slurp(std::istream& in) {
     return text;
 }
 
-}  // namespace
+// Judges parsed events in line order: the first event of each id is taken,
+// a later one is a duplicate; errors are reported (thrown, under raise) in line
+// order. Ids are looked up in `events`, which must never reallocate: it has
+// room for every event it will be given.
+class Judge {
+public:
+    Judge(std::vector<Event>& events, std::vector<EventError>& errors, OnError on_error)
+        : events_(events), errors_(errors), on_error_(on_error) {
+        while (slots_ < 2 * events.capacity()) slots_ *= 2;
+        table_.assign(slots_, 0);
+        lines_.reserve(events.capacity());
+    }
 
-JsonlResult read_jsonl(std::istream& in, OnError on_error) {
-    const std::string text = slurp(in);
+    void operator()(Chunk& c) {
+        std::size_t k = 0;
+        for (auto& [line, err] : c.errors) {
+            for (; k < c.events.size() && c.event_lines[k] < line; ++k) take(c.events[k], c.event_lines[k] + 1);
+            report(std::move(err));
+        }
+        for (; k < c.events.size(); ++k) take(c.events[k], c.event_lines[k] + 1);
+    }
+
+private:
+    void report(EventError err) {
+        if (on_error_ == OnError::raise) throw err;
+        errors_.push_back(std::move(err));
+    }
+    // An open-addressing table of positions in events_ (a node-based map was a
+    // sixth of the whole read).
+    void take(Event& e, std::size_t line) {
+        for (std::size_t i = hash_(e.id) & (slots_ - 1);; i = (i + 1) & (slots_ - 1)) {
+            if (table_[i] == 0) {
+                events_.push_back(std::move(e));
+                lines_.push_back(line);
+                table_[i] = events_.size();
+                return;
+            }
+            if (events_[table_[i] - 1].id == e.id) {
+                const std::size_t first = lines_[table_[i] - 1];
+                report(EventError(e.id, line, "id", "duplicate event id (first on line " + std::to_string(first) + ")"));
+                return;
+            }
+        }
+    }
+
+    std::vector<Event>& events_;
+    std::vector<EventError>& errors_;
+    OnError on_error_;
+    std::size_t slots_ = 16;
+    std::vector<std::size_t> table_;  // 0: empty, else a position in events_ + 1
+    std::vector<std::size_t> lines_;  // the line of each taken event
+    std::hash<std::string_view> hash_;
+};
+
+// The lines of a text, a UTF-8 byte-order mark and CR line ends removed.
+std::vector<std::string_view> split_lines(const std::string& text) {
     std::vector<std::string_view> lines;
     for (std::size_t pos = 0; pos < text.size();) {
         std::size_t end = text.find('\n', pos);
@@ -73,6 +129,14 @@ JsonlResult read_jsonl(std::istream& in, OnError on_error) {
         lines.push_back(line);
         pos = end + 1;
     }
+    return lines;
+}
+
+}  // namespace
+
+JsonlResult read_jsonl(std::istream& in, OnError on_error) {
+    const std::string text = slurp(in);
+    const std::vector<std::string_view> lines = split_lines(text);
 
     const std::size_t threads = std::clamp<std::size_t>(lines.size() / kLinesPerThread, 1,
                                                         std::max(1u, std::thread::hardware_concurrency()));
@@ -104,42 +168,9 @@ JsonlResult read_jsonl(std::istream& in, OnError on_error) {
     std::size_t parsed = 0;
     for (const auto& c : chunks) parsed += c.events.size();
     result.events.reserve(parsed);
-    // Ids seen so far: an open-addressing table of positions in result.events and
-    // the line each came from (a node-based map was a sixth of the whole read).
-    std::size_t slots = 16;
-    while (slots < 2 * parsed) slots *= 2;
-    std::vector<std::size_t> table(slots, 0);  // 0: empty, else index into result.events + 1
-    std::vector<std::size_t> lines_of;
-    lines_of.reserve(parsed);
-    const std::hash<std::string_view> hash;
-    // The line the event's id was first seen on; or 0, and the event is taken.
-    auto first_line = [&](Event& e, std::size_t line) -> std::size_t {
-        for (std::size_t i = hash(e.id) & (slots - 1);; i = (i + 1) & (slots - 1)) {
-            if (table[i] == 0) {
-                result.events.push_back(std::move(e));
-                lines_of.push_back(line);
-                table[i] = result.events.size();
-                return 0;
-            }
-            if (result.events[table[i] - 1].id == e.id) return lines_of[table[i] - 1];
-        }
-    };
-    auto report = [&](EventError err) {
-        if (on_error == OnError::raise) throw err;
-        result.errors.push_back(std::move(err));
-    };
-    auto take = [&](Event& e, std::size_t line) {
-        if (const std::size_t first = first_line(e, line))
-            report(EventError(e.id, line, "id", "duplicate event id (first on line " + std::to_string(first) + ")"));
-    };
-    // Errors and events are judged in line order: merge each chunk's two lists.
+    Judge judge(result.events, result.errors, on_error);
     for (auto& c : chunks) {
-        std::size_t k = 0;
-        for (auto& [line, err] : c.errors) {
-            for (; k < c.events.size() && c.event_lines[k] < line; ++k) take(c.events[k], c.event_lines[k] + 1);
-            report(std::move(err));
-        }
-        for (; k < c.events.size(); ++k) take(c.events[k], c.event_lines[k] + 1);
+        judge(c);
         c = Chunk{};  // free as we go
     }
     return result;
@@ -149,6 +180,102 @@ JsonlResult read_jsonl_file(const std::string& path, OnError on_error) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot open " + path);
     return read_jsonl(in, on_error);
+}
+
+
+namespace {
+
+// A JSON Lines file read by a thread of its own, chunk by chunk, while the
+// store writes the events already judged.
+class JsonlFeed : public EventFeed {
+public:
+    JsonlFeed(std::string text, OnError on_error)
+        : text_(std::move(text)), lines_(split_lines(text_)), on_error_(on_error) {
+        events_.reserve(lines_.size());  // never reallocates: the store holds pointers into it
+        worker_ = std::thread([this] { run(); });
+    }
+    ~JsonlFeed() override {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        worker_.join();
+    }
+
+    std::vector<const Event*> next(std::size_t max) override {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return failure_ || done_ || events_.size() - taken_ >= max; });
+        if (failure_) std::rethrow_exception(failure_);
+        std::vector<const Event*> out;
+        const std::size_t end = std::min(events_.size(), taken_ + max);
+        out.reserve(end - taken_);
+        for (; taken_ < end; ++taken_) out.push_back(&events_[taken_]);
+        return out;
+    }
+    bool checked() override {
+        if (on_error_ == OnError::collect) return true;
+        std::lock_guard lock(mutex_);
+        return done_ && !failure_;
+    }
+    void check() override {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return failure_ || done_; });
+        if (failure_) std::rethrow_exception(failure_);
+    }
+    std::optional<std::size_t> total() override {
+        std::lock_guard lock(mutex_);
+        if (!done_ || failure_) return std::nullopt;
+        return events_.size();
+    }
+    std::vector<EventError> errors() override {
+        std::lock_guard lock(mutex_);
+        return errors_;
+    }
+
+private:
+    // Chunks small enough that the writer starts early, large enough that
+    // handing them over costs nothing.
+    static constexpr std::size_t kChunkLines = 2048;
+
+    void run() {
+        Judge judge(events_, errors_, on_error_);
+        try {
+            for (std::size_t begin = 0; begin < lines_.size(); begin += kChunkLines) {
+                Chunk chunk;
+                parse_range(lines_, chunk, begin, std::min(lines_.size(), begin + kChunkLines));
+                std::lock_guard lock(mutex_);  // the judge appends to events_, which next() reads
+                if (stop_) break;
+                judge(chunk);
+                changed_.notify_all();
+            }
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            failure_ = std::current_exception();  // raise: the first error in line order
+        }
+        std::lock_guard lock(mutex_);
+        done_ = true;
+        changed_.notify_all();
+    }
+
+    const std::string text_;
+    const std::vector<std::string_view> lines_;
+    const OnError on_error_;
+    std::vector<Event> events_;
+    std::vector<EventError> errors_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::size_t taken_ = 0;
+    bool done_ = false, stop_ = false;
+    std::exception_ptr failure_;
+    std::thread worker_;
+};
+
+}  // namespace
+
+std::unique_ptr<EventFeed> jsonl_feed(const std::string& path, OnError on_error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    return std::make_unique<JsonlFeed>(slurp(in), on_error);
 }
 
 }  // namespace pursuit
