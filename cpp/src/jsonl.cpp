@@ -9,7 +9,9 @@
 #include <iterator>
 #include <optional>
 #include <string_view>
+#include <atomic>
 #include <condition_variable>
+#include <map>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -192,14 +194,19 @@ public:
     JsonlFeed(std::string text, OnError on_error)
         : text_(std::move(text)), lines_(split_lines(text_)), on_error_(on_error) {
         events_.reserve(lines_.size());  // never reallocates: the store holds pointers into it
-        worker_ = std::thread([this] { run(); });
+        judge_.emplace(events_, errors_, on_error_);
+        // Parsing is the slower half: every core parses, the writer's too (measured
+        // faster than leaving the writer a core to itself).
+        const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+        for (std::size_t t = 0; t < std::min<std::size_t>(threads, 1 + lines_.size() / kChunkLines); ++t)
+            workers_.emplace_back([this] { run(); });
     }
     ~JsonlFeed() override {
         {
             std::lock_guard lock(mutex_);
             stop_ = true;
         }
-        worker_.join();
+        for (auto& w : workers_) w.join();
     }
 
     std::vector<const Event*> next(std::size_t max) override {
@@ -237,23 +244,36 @@ private:
     // handing them over costs nothing.
     static constexpr std::size_t kChunkLines = 2048;
 
+    // Each worker parses the next unclaimed chunk; chunks are judged strictly in
+    // order, by whichever worker completes the one that is due.
     void run() {
-        Judge judge(events_, errors_, on_error_);
+        const std::size_t chunks = (lines_.size() + kChunkLines - 1) / kChunkLines;
         try {
-            for (std::size_t begin = 0; begin < lines_.size(); begin += kChunkLines) {
+            for (;;) {
+                const std::size_t k = claimed_.fetch_add(1);
+                if (k >= chunks) break;
                 Chunk chunk;
-                parse_range(lines_, chunk, begin, std::min(lines_.size(), begin + kChunkLines));
+                parse_range(lines_, chunk, k * kChunkLines, std::min(lines_.size(), (k + 1) * kChunkLines));
                 std::lock_guard lock(mutex_);  // the judge appends to events_, which next() reads
-                if (stop_) break;
-                judge(chunk);
+                if (stop_ || failure_) break;
+                parsed_.emplace(k, std::move(chunk));
+                for (auto due = parsed_.find(judged_); due != parsed_.end(); due = parsed_.find(judged_)) {
+                    (*judge_)(due->second);
+                    parsed_.erase(due);
+                    ++judged_;
+                }
                 changed_.notify_all();
             }
         } catch (...) {
             std::lock_guard lock(mutex_);
-            failure_ = std::current_exception();  // raise: the first error in line order
+            // raise: the first error in line order (chunks are judged in order)
+            if (!failure_) failure_ = std::current_exception();
         }
         std::lock_guard lock(mutex_);
-        done_ = true;
+        if (++finished_ == workers_.size()) {
+            done_ = true;
+            parsed_.clear();
+        }
         changed_.notify_all();
     }
 
@@ -267,7 +287,12 @@ private:
     std::size_t taken_ = 0;
     bool done_ = false, stop_ = false;
     std::exception_ptr failure_;
-    std::thread worker_;
+    std::optional<Judge> judge_;            // sized for every line: made once events_ is reserved
+    std::atomic<std::size_t> claimed_{0};   // chunks handed to workers
+    std::size_t judged_ = 0;                // chunks judged, all before any other
+    std::map<std::size_t, Chunk> parsed_;   // parsed, waiting for their turn
+    std::size_t finished_ = 0;              // workers done
+    std::vector<std::thread> workers_;
 };
 
 }  // namespace
