@@ -1,9 +1,11 @@
 """Ingest speed: pursuit's Store against Python's own sqlite3 executemany.
 
 Both write the same rows into the same schema (the baseline's file is created
-by pursuit, then filled through the sqlite3 module), with the same pragmas (WAL,
-synchronous=FULL: a committed batch survives a power cut; a 64 MiB page cache;
-a checkpoint every 64 MiB of WAL) and one transaction per batch of 10,000 events. The baseline is handed ready-made rows (id,
+by pursuit, then filled through the sqlite3 module, so it has the store's page
+size and indexes), with the same pragmas (WAL, synchronous=FULL: a committed batch
+survives a power cut; a 64 MiB page cache; a checkpoint every 64 MiB of WAL;
+foreign keys not enforced per row, sqlite3's default and the store's writer
+setting) and one transaction per batch of 10,000 events. The baseline is handed ready-made rows (id,
 opportunity, time, type, canonical JSON), so it does no parsing at all; pursuit
 is measured from a JSON Lines file (parse, validate, write) and from parsed
 Events. Run: .venv/bin/python benchmarks/bench_ingest.py [--copies N]
