@@ -3,10 +3,9 @@
 // batches are written before the whole file is read.
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <unistd.h>
 
 #include "pursuit/store.hpp"
