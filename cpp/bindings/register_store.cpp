@@ -14,10 +14,7 @@ namespace {
 
 PYBIND11_CONSTINIT py::gil_safe_call_once_and_store<py::object> store_error_type;
 
-py::dict ingest(Store& store, Parsed& parsed, bool collect, std::size_t batch_size, const std::string& source,
-                const py::object& progress) {
-    // Unreadable events stop a raising ingest before anything is written.
-    if (!collect && !parsed.errors.empty()) throw parsed.errors.front();
+IngestOptions options_for(bool collect, std::size_t batch_size, const std::string& source, const py::object& progress) {
     IngestOptions options;
     options.batch_size = batch_size;
     options.on_error = collect ? OnError::collect : OnError::raise;
@@ -27,13 +24,12 @@ py::dict ingest(Store& store, Parsed& parsed, bool collect, std::size_t batch_si
             py::gil_scoped_acquire acquire;
             progress(done, total);
         };
-    IngestResult r;
-    {
-        py::gil_scoped_release release;
-        r = store.ingest(parsed.events, options);
-    }
+    return options;
+}
+
+py::dict summary(const IngestResult& r, const std::vector<EventError>& input_errors) {
     py::list errors, conflicts;
-    for (const auto& err : parsed.errors) errors.append(event_error(err));
+    for (const auto& err : input_errors) errors.append(event_error(err));
     for (const auto& err : r.conflicts) conflicts.append(event_error(err));
     py::dict out;
     out["inserted"] = r.inserted;
@@ -42,6 +38,19 @@ py::dict ingest(Store& store, Parsed& parsed, bool collect, std::size_t batch_si
     out["errors"] = errors;
     out["conflicts"] = conflicts;
     return out;
+}
+
+py::dict ingest(Store& store, Parsed& parsed, bool collect, std::size_t batch_size, const std::string& source,
+                const py::object& progress) {
+    // Unreadable events stop a raising ingest before anything is written.
+    if (!collect && !parsed.errors.empty()) throw parsed.errors.front();
+    const IngestOptions options = options_for(collect, batch_size, source, progress);
+    IngestResult r;
+    {
+        py::gil_scoped_release release;
+        r = store.ingest(parsed.events, options);
+    }
+    return summary(r, parsed.errors);
 }
 
 }  // namespace
@@ -88,8 +97,15 @@ void register_store(py::module_& m) {
         .def("ingest_jsonl",
              [](Store& s, const std::string& path, bool collect, std::size_t batch_size, const std::string& source,
                 const py::object& progress) {
-                 Parsed p = parse_jsonl(path, collect);
-                 return ingest(s, p, collect, batch_size, source, progress);
+                 // Parsed on another thread while the store writes (see Store::ingest(EventFeed&)).
+                 const IngestOptions options = options_for(collect, batch_size, source, progress);
+                 IngestResult r;
+                 {
+                     py::gil_scoped_release release;
+                     const auto feed = jsonl_feed(path, options.on_error);
+                     r = s.ingest(*feed, options);
+                 }
+                 return summary(r, r.errors);
              })
         .def("events",
              [](const Store& s, std::optional<std::int64_t> as_of_us) {

@@ -1,6 +1,9 @@
 // The canonical JSON form of an event: common fields first, then the type's
 // fields in catalogue order; optional fields only when given.
 
+#include <cstdint>
+#include <cstring>
+
 #include "pursuit/json.hpp"
 
 namespace pursuit {
@@ -32,10 +35,29 @@ struct ValueSink {
 struct TextSink {
     std::string& out;
 
+    static bool plain(unsigned char u) { return u >= 0x20 && u != '"' && u != '\\'; }
+    // Eight bytes at a time: true if any is a control character, '"' or '\\'.
+    static bool any_special(std::uint64_t x) {
+        constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+        const std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
+        return below_space | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+    }
     void quoted(std::string_view s) {
         static constexpr char hex[] = "0123456789abcdef";
         out += '"';
-        for (const char c : s) {
+        std::size_t i = 0;
+        while (i < s.size()) {
+            // Runs of characters that need no escaping are appended whole.
+            std::size_t j = i;
+            for (std::uint64_t word; j + 8 <= s.size(); j += 8) {
+                std::memcpy(&word, s.data() + j, 8);
+                if (any_special(word)) break;
+            }
+            while (j < s.size() && plain(static_cast<unsigned char>(s[j]))) ++j;
+            out.append(s.data() + i, j - i);
+            if (j == s.size()) break;
+            const char c = s[j];
             const auto u = static_cast<unsigned char>(c);
             switch (c) {
                 case '"': out += "\\\""; break;
@@ -46,14 +68,11 @@ struct TextSink {
                 case '\r': out += "\\r"; break;
                 case '\t': out += "\\t"; break;
                 default:
-                    if (u < 0x20) {
-                        out += "\\u00";
-                        out += hex[u >> 4];
-                        out += hex[u & 15];
-                    } else {
-                        out += c;
-                    }
+                    out += "\\u00";
+                    out += hex[u >> 4];
+                    out += hex[u & 15];
             }
+            i = j + 1;
         }
         out += '"';
     }
@@ -219,8 +238,9 @@ ordered_json to_json(const Event& e) {
 }
 
 std::string to_json_line(const Event& e) {
-    std::string out = "{";
-    out.reserve(256);
+    std::string out;
+    out.reserve(512);  // most events fit: one allocation
+    out += '{';
     TextSink sink{out};
     write(sink, e);
     out += '}';

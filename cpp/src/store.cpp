@@ -1,13 +1,14 @@
 // The SQLite event store. Every statement is prepared once with bound
 // parameters; nothing user-supplied is ever spliced into SQL text.
-#include "pursuit/store.hpp"
+#include "store_impl.hpp"
 
-#include <sqlite3.h>
-
+#include <algorithm>
 #include <chrono>
 #include <climits>
+#include <future>
 #include <iterator>
 #include <mutex>
+#include <string_view>
 #include <utility>
 
 namespace pursuit {
@@ -47,136 +48,78 @@ constexpr const char* migrations[] = {
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     )sql",
+    // v2: only the id is indexed (it is what makes ingest idempotent). Every other
+    // index is one more B-tree to update per stored event: the time index cost ~40%
+    // of ingest and the opportunity index ~30% (benchmarks/README.md, ingest). A
+    // replay reads the whole log anyway, and one opportunity's events are a scan.
+    R"sql(
+    DROP INDEX events_by_time;
+    DROP INDEX events_by_opportunity;
+    )sql",
 };
 static_assert(std::size(migrations) == Store::schema_version, "one migration per schema version");
 
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql, const std::string& path) : path_(&path) {
-        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
-            throw StoreError(path, sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    Statement& reset() {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-        return *this;
-    }
-    Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
-    // The text must outlive the next step() (SQLITE_STATIC: no copy).
-    Statement& bind(int i, const std::string& v) {
-        return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
-    }
-    // True while there is a row; false when done.
-    bool step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw StoreError(*path_, sqlite3_errmsg(sqlite3_db_handle(stmt_)));
-    }
-    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-    std::string text(int col) const {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
-    }
-
-private:
-    Statement& check(int rc) {
-        if (rc != SQLITE_OK) throw StoreError(*path_, sqlite3_errmsg(sqlite3_db_handle(stmt_)));
-        return *this;
-    }
-    sqlite3_stmt* stmt_ = nullptr;
-    const std::string* path_;
-};
-
-std::int64_t now_us() {
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
-struct Store::Impl {
-    std::string path;
-    sqlite3* db = nullptr;
-    bool read_only = false;
-    mutable std::mutex mutex;  // one operation at a time on this connection
-
-    ~Impl() { sqlite3_close_v2(db); }
-
-    void exec(const char* sql) {
-        char* message = nullptr;
-        if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-            std::string why = message ? message : sqlite3_errmsg(db);
-            sqlite3_free(message);
-            throw StoreError(path, why);
-        }
+void Store::Impl::open(Mode mode) {
+    read_only = mode == Mode::read_only;
+    const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                      SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK)
+        throw StoreError(path, read_only ? "cannot open the store (does it exist?): " + std::string(sqlite3_errmsg(db))
+                                         : "cannot open the store: " + std::string(sqlite3_errmsg(db)));
+    sqlite3_busy_timeout(db, 10'000);  // a writer holds the lock for one batch at most
+    sqlite3_extended_result_codes(db, 1);
+    std::int64_t app = 0, version = 0, objects = 0;
+    try {
+        app = pragma("PRAGMA application_id");
+        version = pragma("PRAGMA user_version");
+        objects = pragma("SELECT count(*) FROM sqlite_schema");
+    } catch (const StoreError& err) {
+        throw StoreError(path, "not a pursuit store: the file is not a readable SQLite database (" + err.reason() + ")");
     }
-    std::int64_t pragma(const char* sql) {
-        Statement s(db, sql, path);
-        return s.step() ? s.integer(0) : 0;
+    if (app != application_id) {
+        if (app != 0 || objects != 0) throw StoreError(path, "not a pursuit store: a SQLite database of another application");
+        if (read_only) throw StoreError(path, "not a pursuit store: the database is empty");
     }
+    if (version > schema_version)
+        throw StoreError(path, "the store has schema version " + std::to_string(version) + ", newer than this pursuit reads (" +
+                                   std::to_string(schema_version) + "); upgrade pursuit");
+    if (!read_only) {
+        // Only a new file can choose its page size (and before WAL is on). Large pages
+        // mean fewer B-tree splits and fewer WAL frames per batch; measured in
+        // benchmarks/README.md (ingest).
+        if (objects == 0) exec("PRAGMA page_size=32768");
+        exec("PRAGMA journal_mode=WAL");   // readers never block the writer, nor it them
+        exec("PRAGMA synchronous=FULL");   // a committed batch survives a power cut
+        // Not enforced per row (it cost 5-7% of ingest): the only writer of
+        // events.batch is ingest(), which inserts the batch row first in the same
+        // transaction, and a rolled-back batch takes its events with it.
+        exec("PRAGMA foreign_keys=OFF");
+        exec("PRAGMA cache_size=-65536");  // 64 MiB: the id index takes random inserts
+        // Checkpoint (and fsync the file) every 64 MiB of WAL, not every 4.
+        exec(("PRAGMA wal_autocheckpoint=" + std::to_string((64 << 20) / pragma("PRAGMA page_size"))).c_str());
+        migrate(static_cast<int>(version));
+    } else if (version < schema_version) {
+        throw StoreError(path, "the store has schema version " + std::to_string(version) +
+                                   " and needs migrating: open it once for writing");
+    }
+}
 
-    void open(Mode mode) {
-        read_only = mode == Mode::read_only;
-        const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                          SQLITE_OPEN_NOMUTEX;
-        if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK)
-            throw StoreError(path, read_only ? "cannot open the store (does it exist?): " + std::string(sqlite3_errmsg(db))
-                                             : "cannot open the store: " + std::string(sqlite3_errmsg(db)));
-        sqlite3_busy_timeout(db, 10'000);  // a writer holds the lock for one batch at most
-        sqlite3_extended_result_codes(db, 1);
-        std::int64_t app = 0, version = 0, objects = 0;
+void Store::Impl::migrate(int from) {
+    for (int v = from; v < schema_version; ++v) {
+        exec("BEGIN IMMEDIATE");
         try {
-            app = pragma("PRAGMA application_id");
-            version = pragma("PRAGMA user_version");
-            objects = pragma("SELECT count(*) FROM sqlite_schema");
-        } catch (const StoreError& err) {
-            throw StoreError(path, "not a pursuit store: the file is not a readable SQLite database (" + err.reason() + ")");
-        }
-        if (app != application_id) {
-            if (app != 0 || objects != 0) throw StoreError(path, "not a pursuit store: a SQLite database of another application");
-            if (read_only) throw StoreError(path, "not a pursuit store: the database is empty");
-        }
-        if (version > schema_version)
-            throw StoreError(path, "the store has schema version " + std::to_string(version) + ", newer than this pursuit reads (" +
-                                       std::to_string(schema_version) + "); upgrade pursuit");
-        if (!read_only) {
-            exec("PRAGMA journal_mode=WAL");   // readers never block the writer, nor it them
-            exec("PRAGMA synchronous=FULL");   // a committed batch survives a power cut
-            exec("PRAGMA foreign_keys=ON");
-            exec("PRAGMA cache_size=-65536");  // 64 MiB: the id index takes random inserts
-            exec("PRAGMA wal_autocheckpoint=16384");  // checkpoint (and fsync the file) every 64 MiB, not 4
-            migrate(static_cast<int>(version));
-        } else if (version < schema_version) {
-            throw StoreError(path, "the store has schema version " + std::to_string(version) +
-                                       " and needs migrating: open it once for writing");
+            exec(migrations[v]);
+            exec(("PRAGMA application_id=" + std::to_string(application_id)).c_str());
+            exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+            exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
         }
     }
-
-    void migrate(int from) {
-        for (int v = from; v < schema_version; ++v) {
-            exec("BEGIN IMMEDIATE");
-            try {
-                exec(migrations[v]);
-                exec(("PRAGMA application_id=" + std::to_string(application_id)).c_str());
-                exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
-                exec("COMMIT");
-            } catch (...) {
-                sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-                throw;
-            }
-        }
-    }
-
-    void writable() const {
-        if (read_only) throw StoreError(path, "the store is open read-only");
-    }
-};
+}
 
 Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
@@ -188,79 +131,13 @@ Store& Store::operator=(Store&&) noexcept = default;
 
 const std::string& Store::path() const { return impl_->path; }
 
-IngestResult Store::ingest(const std::vector<Event>& events, const IngestOptions& options) {
-    std::vector<const Event*> pointers;
-    pointers.reserve(events.size());
-    for (const auto& e : events) pointers.push_back(&e);
-    return ingest(pointers, options);
-}
-
-IngestResult Store::ingest(const std::vector<const Event*>& events, const IngestOptions& options) {
-    Impl& s = *impl_;
-    std::lock_guard lock(s.mutex);
-    s.writable();
-    Statement batch(s.db, "INSERT INTO batches(ingested_at, source, events) VALUES (?1, ?2, 0)", s.path);
-    Statement count(s.db, "UPDATE batches SET events = ?1 WHERE id = ?2", s.path);
-    Statement insert(s.db,
-                     "INSERT INTO events(id, opportunity, at, type, body, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                     "ON CONFLICT(id) DO NOTHING",
-                     s.path);
-    Statement stored(s.db, "SELECT body FROM events WHERE id = ?1", s.path);
-
-    IngestResult result;
-    if (options.progress) options.progress(0, events.size());
-    const std::size_t size = options.batch_size ? options.batch_size : events.size();
-    for (std::size_t begin = 0; begin < events.size(); begin += size) {
-        const std::size_t end = std::min(events.size(), begin + size);
-        s.exec("BEGIN IMMEDIATE");
-        try {
-            batch.reset().bind(1, now_us()).bind(2, options.source).step();
-            const std::int64_t batch_id = sqlite3_last_insert_rowid(s.db);
-            std::size_t inserted = 0, duplicates = 0;
-            for (std::size_t i = begin; i < end; ++i) {
-                const Event& e = *events[i];
-                const std::string body = to_json_line(e);
-                const std::string type(to_id(e.type()));
-                insert.reset().bind(1, e.id).bind(2, e.opportunity).bind(3, e.at).bind(4, type).bind(5, body)
-                    .bind(6, batch_id).step();
-                if (sqlite3_changes(s.db) == 1) {
-                    ++inserted;
-                    continue;
-                }
-                stored.reset().bind(1, e.id).step();
-                if (stored.text(0) == body) {
-                    ++duplicates;
-                    continue;
-                }
-                EventError conflict(e.id, 0, "id", "an event with this id is already stored with different content");
-                if (options.on_error == OnError::raise) throw conflict;
-                result.conflicts.push_back(std::move(conflict));
-            }
-            if (inserted == 0) {
-                s.exec("ROLLBACK");  // nothing new: the store is left exactly as it was
-            } else {
-                count.reset().bind(1, static_cast<std::int64_t>(inserted)).bind(2, batch_id).step();
-                s.exec("COMMIT");
-                ++result.batches;
-            }
-            result.inserted += inserted;
-            result.duplicates += duplicates;
-        } catch (...) {
-            sqlite3_exec(s.db, "ROLLBACK", nullptr, nullptr, nullptr);
-            throw;
-        }
-        if (options.progress) options.progress(end, events.size());
-    }
-    return result;
-}
-
 namespace {
 
 std::vector<Event> read_events(Statement& query, const std::string& path) {
     std::vector<Event> out;
     while (query.step()) {
         try {
-            out.push_back(parse_event(query.text(1)));
+            out.push_back(parse_event(query.view(1)));
         } catch (const EventError& err) {
             throw StoreError(path, "stored event #" + std::to_string(query.integer(0)) + " cannot be read: " + err.what());
         }
@@ -268,21 +145,27 @@ std::vector<Event> read_events(Statement& query, const std::string& path) {
     return out;
 }
 
+// Without indexes on time or opportunity (schema v2) the log is read in arrival
+// order; a stable sort by time then gives (time, arrival), the replay order.
+std::vector<Event> in_replay_order(std::vector<Event> events) {
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+    return events;
+}
+
 }  // namespace
 
 std::vector<Event> Store::events(std::optional<Timestamp> as_of) const {
     std::lock_guard lock(impl_->mutex);
-    Statement q(impl_->db, "SELECT seq, body FROM events WHERE at <= ?1 ORDER BY at, seq", impl_->path);
+    Statement q(impl_->db, "SELECT seq, body FROM events WHERE at <= ?1 ORDER BY seq", impl_->path);
     q.bind(1, as_of.value_or(INT64_MAX));
-    return read_events(q, impl_->path);
+    return in_replay_order(read_events(q, impl_->path));
 }
 
 std::vector<Event> Store::events_of(const std::string& opportunity, std::optional<Timestamp> as_of) const {
     std::lock_guard lock(impl_->mutex);
-    Statement q(impl_->db, "SELECT seq, body FROM events WHERE opportunity = ?1 AND at <= ?2 ORDER BY at, seq",
-                impl_->path);
+    Statement q(impl_->db, "SELECT seq, body FROM events WHERE opportunity = ?1 AND at <= ?2 ORDER BY seq", impl_->path);
     q.bind(1, opportunity).bind(2, as_of.value_or(INT64_MAX));
-    return read_events(q, impl_->path);
+    return in_replay_order(read_events(q, impl_->path));
 }
 
 StoreStats Store::stats() const {

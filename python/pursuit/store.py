@@ -109,13 +109,17 @@ class Store:
         id stored with other content raises after rolling back its batch (earlier
         batches stay). ``"collect"``: those events are reported in the summary and the
         rest stored. ``progress=True`` shows a progress bar; a callable gets
-        ``(done, total)`` after each batch.
+        ``(done, total)`` after each batch. A JSON Lines file is parsed while earlier
+        batches are written; with ``"raise"``, batches written before the whole file
+        is checked are committed together once it is (so an error on its last line
+        still leaves the store untouched); progress starts once the whole file is read.
         """
         collect = _on_error(on_error)
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError("batch_size must be a whole number >= 1")
         kind, batch = batch_input(events)
-        label = source or {"jsonl": os.path.basename(str(batch)), "columns": "DataFrame", "items": "Python"}[kind]
+        # Only a path is turned into text: str() of a list of events would write every one of them.
+        label = source or (os.path.basename(batch) if kind == "jsonl" else {"columns": "DataFrame", "items": "Python"}[kind])
         report = self._progress(progress, label)
         if kind == "jsonl":
             raw = self._core.ingest_jsonl(batch, collect, batch_size, label, report)

@@ -128,8 +128,20 @@ TEST_CASE("the direct text writer gives what dumping the JSON value gives", "[ev
         std::get<events::Open>(e.body).amount = amount;
         events.push_back(e);
     }
+    // Every ASCII byte at every offset of a word, and around the 8-byte steps the writer scans in.
+    for (std::size_t length : {1u, 7u, 8u, 9u, 16u, 17u}) {
+        for (std::size_t at = 0; at < length; ++at) {
+            for (int c = 0; c < 128; ++c) {
+                Event e = parse_event(kCanonical[0]);
+                std::string text(length, 'a');
+                text[at] = static_cast<char>(c);
+                e.note = text;
+                events.push_back(e);
+            }
+        }
+    }
     for (const auto& e : events) {
-        INFO(e.id);
+        INFO(e.id << " " << e.note.value_or(""));
         CHECK(to_json_line(e) == to_json(e).dump());
     }
 }

@@ -110,6 +110,11 @@ TEST_CASE("a large input parsed in parallel reads as it would line by line", "[j
     CHECK(std::is_sorted(error_lines.begin(), error_lines.end()));
     for (std::size_t line : duplicate_lines)
         CHECK(std::find(error_lines.begin(), error_lines.end(), line) != error_lines.end());
+    for (const auto& e : r.errors) {
+        if (e.event_id() != "e-1") continue;  // the duplicates, in every thread's share, point at line 1
+        CHECK(e.field() == "id");
+        CHECK(e.reason() == "duplicate event id (first on line 1)");
+    }
     CHECK(r.events.size() == n - bad_lines.size() - duplicate_lines.size() - n / 1009);
     CHECK(r.events.front().id == "e-1");
     CHECK(r.events.back().id == "e-" + std::to_string(n));

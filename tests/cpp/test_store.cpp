@@ -267,3 +267,136 @@ TEST_CASE("a pipeline replayed from the store equals one fed the same events", "
         CHECK(replayed.at(*j).history().size() == direct.at(i).history().size());
     }
 }
+
+namespace {
+
+// Schema version 1 exactly as pursuit 1 wrote it (the first migration), filled
+// through SQL the way that version stored events.
+constexpr const char* schema_v1 = R"sql(
+    PRAGMA application_id = 1886745203;
+    CREATE TABLE batches (id INTEGER PRIMARY KEY, ingested_at INTEGER NOT NULL, source TEXT NOT NULL,
+                          events INTEGER NOT NULL);
+    CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, opportunity TEXT NOT NULL,
+                         at INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
+                         batch INTEGER NOT NULL REFERENCES batches(id));
+    CREATE INDEX events_by_time ON events(at);
+    CREATE INDEX events_by_opportunity ON events(opportunity, at);
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    INSERT INTO batches VALUES (1, 0, 'v1', 0);
+    PRAGMA user_version = 1;
+)sql";
+
+void insert_v1(const std::string& path, const std::vector<Event>& events) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "INSERT INTO events(id, opportunity, at, type, body, batch) VALUES (?, ?, ?, ?, ?, 1)",
+                               -1, &st, nullptr) == SQLITE_OK);
+    for (const auto& e : events) {
+        const std::string body = to_json_line(e);
+        const std::string type(to_id(e.type()));
+        sqlite3_bind_text(st, 1, e.id.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, e.opportunity.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, e.at);
+        sqlite3_bind_text(st, 4, type.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 5, body.c_str(), -1, SQLITE_TRANSIENT);
+        CHECK(sqlite3_step(st) == SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+std::int64_t pragma_value(const std::string& path, const char* sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK);
+    const std::int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("a version 1 store is migrated when opened for writing, its log intact", "[store]") {
+    TempPath tmp("v1");
+    raw_sql(tmp.path, schema_v1);
+    auto events = story("OPP-1");
+    const std::vector<Event> arrival(events.rbegin(), events.rend());
+    insert_v1(tmp.path, arrival);
+    CHECK_THROWS_WITH(Store(tmp.path, Store::Mode::read_only), Catch::Contains("needs migrating"));
+
+    Store store(tmp.path);
+    CHECK(pragma_value(tmp.path, "PRAGMA user_version") == 2);
+    CHECK(pragma_value(tmp.path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'events_by_%'") == 0);
+    CHECK(store.events() == events);  // time order, though stored in reverse
+    CHECK(ids(store.events(events[1].at)) == std::vector<std::string>{events[0].id, events[1].id});
+    const auto again = store.ingest(events);  // the v1 rows are recognised as the same events
+    CHECK(again.inserted == 0);
+    CHECK(again.duplicates == 4);
+    CHECK(store.ingest(story("OPP-2")).inserted == 4);
+    CHECK(store.stats().events == 8);
+    CHECK(Store(tmp.path, Store::Mode::read_only).events_of("OPP-1") == events);
+}
+
+TEST_CASE("a new store is created at the current schema with large pages", "[store]") {
+    TempPath tmp("fresh");
+    { Store create(tmp.path); }
+    CHECK(pragma_value(tmp.path, "PRAGMA user_version") == Store::schema_version);
+    CHECK(pragma_value(tmp.path, "PRAGMA page_size") == 32768);
+    // Only the id is indexed (the automatic index of its UNIQUE constraint, and the settings key).
+    CHECK(pragma_value(tmp.path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'") == 1);
+}
+
+TEST_CASE("every stored event names a recorded batch, also after rolled-back batches", "[store]") {
+    TempPath tmp("batch-refs");
+    Store store(tmp.path);
+    auto events = story("OPP-1");
+    store.ingest(events);
+    auto changed = events;
+    changed[1].note = "edited";
+    Event fresh = events[3];
+    fresh.id = "OPP-1/new";
+    CHECK_THROWS_AS(store.ingest(std::vector<Event>{fresh, changed[1]}), EventError);  // rolled back whole
+    IngestOptions collect;
+    collect.on_error = OnError::collect;
+    collect.batch_size = 1;
+    CHECK(store.ingest(std::vector<Event>{changed[1], fresh, events[0]}, collect).inserted == 1);
+    CHECK(pragma_value(tmp.path, "SELECT count(*) FROM events WHERE batch NOT IN (SELECT id FROM batches)") == 0);
+    CHECK(pragma_value(tmp.path, "SELECT count(*) FROM batches") == 2);
+    CHECK(pragma_value(tmp.path, "SELECT sum(events) FROM batches") == 5);
+}
+
+TEST_CASE("as-of reads keep (time, arrival) order across many batches and equal times", "[store]") {
+    TempPath tmp("as-of-order");
+    Store store(tmp.path);
+    std::vector<Event> all;
+    // Three opportunities whose events share moments, ingested in an order that is
+    // neither time nor id order, in batches of two.
+    for (const char* name : {"OPP-C", "OPP-A", "OPP-B"})
+        for (auto& e : story(name)) all.push_back(e);
+    std::vector<Event> arrival;
+    for (std::size_t i = 0; i < all.size(); ++i) arrival.push_back(all[(i * 5) % all.size()]);
+    IngestOptions options;
+    options.batch_size = 2;
+    store.ingest(arrival, options);
+    const auto by_time = [](const Event& a, const Event& b) { return a.at < b.at; };
+    auto expected = arrival;
+    std::stable_sort(expected.begin(), expected.end(), by_time);
+    CHECK(ids(store.events()) == ids(expected));
+    for (const auto& cut : expected) {
+        std::vector<std::string> upto, of_b;
+        for (const auto& e : expected) {
+            if (e.at <= cut.at) upto.push_back(e.id);
+            if (e.at <= cut.at && e.opportunity == "OPP-B") of_b.push_back(e.id);
+        }
+        CHECK(ids(store.events(cut.at)) == upto);
+        CHECK(ids(store.events_of("OPP-B", cut.at)) == of_b);
+    }
+}

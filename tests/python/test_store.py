@@ -241,3 +241,39 @@ def test_a_killed_ingest_leaves_whole_batches_and_rerunning_completes_it(tmp_pat
     assert [e.id for e in killed_events] == [e.id for e in clean_events]
     assert killed_events == clean_events
     pd.testing.assert_frame_equal(Store(path).pipeline().snapshot(), Store(clean).pipeline().snapshot())
+
+
+def test_each_batch_records_its_source_without_formatting_the_events(tmp_path, sample_path, monkeypatch):
+    events = pursuit.read_jsonl(sample_path).events
+
+    def no_repr(self):
+        raise AssertionError("ingest formatted an event")  # it used to, for the batch's label: 30% of the time
+
+    monkeypatch.setattr(pursuit.Event, "__repr__", no_repr)
+    store = Store(tmp_path / "s.db")
+    store.ingest(events[:3])
+    store.ingest(events[3:5], source="crm export")
+    store.ingest(sample_path)
+    store.close()
+    with sqlite3.connect(tmp_path / "s.db") as con:
+        sources = [r[0] for r in con.execute("SELECT source FROM batches ORDER BY id")]
+    assert sources == ["Python", "crm export", sample_path.name]
+
+
+def test_a_large_file_is_written_while_parsed_and_an_error_at_its_end_still_stops_everything(tmp_path, sample_path):
+    lines = scaled_sample(sample_path, 12_000)
+    first = json.loads(lines[5])
+    lines.append(json.dumps({**first}))  # a duplicate of line 6
+    lines.append(json.dumps({**json.loads(lines[7]), "id": "last", "type": "signal", "kind": "gossip"}))
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "s.db")
+    with pytest.raises(EventError) as info:
+        store.ingest(big, batch_size=500)
+    assert (info.value.event_id, info.value.line, info.value.field) == (first["id"], len(lines) - 1, "id")
+    assert "first on line 6" in str(info.value)
+    assert len(store) == 0 and store.stats().batches == 0
+    summary = store.ingest(big, batch_size=500, on_error="collect")
+    assert [(e.line, e.field) for e in summary.errors] == [(len(lines) - 1, "id"), (len(lines), "kind")]
+    assert summary.inserted == len(lines) - 2 == len(store)
+    assert sorted(e.id for e in store.events()) == sorted(e.id for e in pursuit.read_jsonl(big, on_error="collect").events)

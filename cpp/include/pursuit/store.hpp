@@ -42,7 +42,31 @@ struct IngestResult {
     // Events whose id is stored with different content (only with OnError::collect;
     // OnError::raise throws the first, after rolling back its batch).
     std::vector<EventError> conflicts;
+    // Input that could not be read, from an EventFeed (only with OnError::collect).
+    std::vector<EventError> errors;
 };
+
+// Events still being read (a JSON Lines file parsed on another thread) while
+// the store writes those already read.
+class EventFeed {
+public:
+    virtual ~EventFeed() = default;
+    // The next events in input order, at most `max`, waiting for them if need
+    // be; empty at the end. Under OnError::raise, throws the input's first error.
+    virtual std::vector<const Event*> next(std::size_t max) = 0;
+    // True once nothing in the input can raise any more (always under OnError::collect).
+    virtual bool checked() = 0;
+    // Waits until checked(), and throws the input's first error if it has one.
+    virtual void check() = 0;
+    // How many events the input holds, once it is all read.
+    virtual std::optional<std::size_t> total() = 0;
+    // The input's errors under OnError::collect, once it is all read.
+    virtual std::vector<EventError> errors() { return {}; }
+};
+
+// A JSON Lines file as an EventFeed, with read_jsonl's verdicts: the same
+// events, and the same errors and duplicates, judged in line order.
+std::unique_ptr<EventFeed> jsonl_feed(const std::string& path, OnError on_error);
 
 struct StoreStats {
     std::size_t events = 0, opportunities = 0, batches = 0;
@@ -52,7 +76,7 @@ struct StoreStats {
 class Store {
 public:
     // The schema this build writes; older stores are migrated when opened for writing.
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     enum class Mode { read_write, read_only };
     // read_write creates the file if it is missing; read_only requires it.
@@ -65,6 +89,10 @@ public:
 
     IngestResult ingest(const std::vector<const Event*>& events, const IngestOptions& options = {});
     IngestResult ingest(const std::vector<Event>& events, const IngestOptions& options = {});
+    // Writes while the feed is still being read. Under OnError::raise an error
+    // anywhere in the input leaves the store as it was: batches written before
+    // the whole input is checked are held in one transaction until it is.
+    IngestResult ingest(EventFeed& feed, const IngestOptions& options = {});
 
     // The log in replay order (time, then arrival), up to and including `as_of`.
     std::vector<Event> events(std::optional<Timestamp> as_of = std::nullopt) const;

@@ -1,0 +1,169 @@
+// Writing to the store: one transaction per batch, each event keyed by its id
+// so that ingesting the same events again changes nothing.
+#include <algorithm>
+#include <chrono>
+#include <future>
+
+#include "store_impl.hpp"
+
+namespace pursuit {
+namespace {
+
+std::int64_t now_us() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Events already in memory: all read, nothing left to check.
+class VectorFeed : public EventFeed {
+public:
+    explicit VectorFeed(const std::vector<const Event*>& events) : events_(events) {}
+    std::vector<const Event*> next(std::size_t max) override {
+        const std::size_t begin = std::min(taken_, events_.size()), end = std::min(events_.size(), begin + max);
+        taken_ = end;
+        return {events_.begin() + static_cast<std::ptrdiff_t>(begin), events_.begin() + static_cast<std::ptrdiff_t>(end)};
+    }
+    bool checked() override { return true; }
+    void check() override {}
+    std::optional<std::size_t> total() override { return events_.size(); }
+
+private:
+    const std::vector<const Event*>& events_;
+    std::size_t taken_ = 0;
+};
+
+std::vector<std::string> write_bodies(const std::vector<const Event*>& events) {
+    std::vector<std::string> bodies;
+    bodies.reserve(events.size());
+    for (const Event* e : events) bodies.push_back(to_json_line(*e));
+    return bodies;
+}
+
+// Below this many events a thread costs more than it saves.
+constexpr std::size_t kThreadedBatch = 512;
+
+}  // namespace
+
+IngestResult Store::ingest(const std::vector<Event>& events, const IngestOptions& options) {
+    std::vector<const Event*> pointers;
+    pointers.reserve(events.size());
+    for (const auto& e : events) pointers.push_back(&e);
+    return ingest(pointers, options);
+}
+
+IngestResult Store::ingest(const std::vector<const Event*>& events, const IngestOptions& options) {
+    VectorFeed feed(events);
+    return ingest(feed, options);
+}
+
+IngestResult Store::ingest(EventFeed& feed, const IngestOptions& options) {
+    Impl& s = *impl_;
+    std::lock_guard lock(s.mutex);
+    s.writable();
+    Statement batch(s.db, "INSERT INTO batches(ingested_at, source, events) VALUES (?1, ?2, 0)", s.path);
+    Statement count(s.db, "UPDATE batches SET events = ?1 WHERE id = ?2", s.path);
+    Statement insert(s.db,
+                     "INSERT INTO events(id, opportunity, at, type, body, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                     "ON CONFLICT(id) DO NOTHING",
+                     s.path);
+    Statement stored(s.db, "SELECT body FROM events WHERE id = ?1", s.path);
+
+    IngestResult result;
+    const std::size_t size = options.batch_size ? options.batch_size : SIZE_MAX;
+    // Progress needs the total, known once the feed is all read: reports wait till then.
+    std::vector<std::size_t> unreported{0};
+    std::size_t done = 0;
+    auto report = [&] {
+        const auto total = feed.total();
+        if (!options.progress || !total) return;
+        for (std::size_t d : unreported) options.progress(d, *total);
+        unreported.clear();
+    };
+    report();
+
+    bool open = false;        // a transaction is open
+    std::size_t pending = 0;  // batches written in it, not yet committed
+    auto commit = [&] {
+        s.exec("COMMIT");
+        open = false;
+        result.batches += pending;
+        pending = 0;
+    };
+    try {
+        std::vector<const Event*> current = feed.next(size), upcoming;
+        std::vector<std::string> bodies = write_bodies(current);
+        std::future<std::vector<std::string>> next_bodies;
+        while (!current.empty()) {
+            // Once the feed is all read, the next batch's text is written on another
+            // thread while this one inserts (before then the reading thread has that core).
+            if (feed.checked() && feed.total()) {
+                upcoming = feed.next(size);
+                next_bodies = std::async(upcoming.size() >= kThreadedBatch ? std::launch::async : std::launch::deferred,
+                                         write_bodies, std::cref(upcoming));
+            }
+            if (!open) {
+                s.exec("BEGIN IMMEDIATE");
+                open = true;
+            }
+            s.exec("SAVEPOINT batch");
+            batch.reset().bind(1, now_us()).bind(2, options.source).step();
+            const std::int64_t batch_id = sqlite3_last_insert_rowid(s.db);
+            std::size_t inserted = 0;
+            for (std::size_t i = 0; i < current.size(); ++i) {
+                const Event& e = *current[i];
+                insert.reset().bind(1, e.id).bind(2, e.opportunity).bind(3, e.at).bind(4, to_id(e.type()))
+                    .bind(5, bodies[i]).bind(6, batch_id).step();
+                if (sqlite3_changes(s.db) == 1) {
+                    ++inserted;
+                    continue;
+                }
+                stored.reset().bind(1, e.id).step();
+                if (stored.view(0) == bodies[i]) {
+                    ++result.duplicates;
+                    continue;
+                }
+                EventError conflict(e.id, 0, "id", "an event with this id is already stored with different content");
+                if (options.on_error == OnError::collect) {
+                    result.conflicts.push_back(std::move(conflict));
+                    continue;
+                }
+                feed.check();  // an unreadable event in the input comes first: then nothing stays
+                s.exec("ROLLBACK TO batch; RELEASE batch");
+                commit();  // the batches before this one stay
+                throw conflict;
+            }
+            if (inserted == 0) {
+                s.exec("ROLLBACK TO batch; RELEASE batch");  // nothing new: no batch recorded
+            } else {
+                count.reset().bind(1, static_cast<std::int64_t>(inserted)).bind(2, batch_id).step();
+                s.exec("RELEASE batch");
+                ++pending;
+            }
+            result.inserted += inserted;
+            // Held open while an error in the input could still undo everything.
+            if (feed.checked()) commit();
+            done += current.size();
+            unreported.push_back(done);
+            report();
+            if (next_bodies.valid()) {
+                bodies = next_bodies.get();  // first: the writing thread reads `upcoming`
+                current = std::move(upcoming);
+            } else {
+                current = feed.next(size);
+                bodies = write_bodies(current);
+            }
+        }
+        if (open) {
+            feed.check();
+            commit();
+        }
+    } catch (...) {
+        if (open) sqlite3_exec(s.db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    report();
+    result.errors = feed.errors();
+    return result;
+}
+
+}  // namespace pursuit

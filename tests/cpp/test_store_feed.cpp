@@ -1,0 +1,165 @@
+// Ingesting a JSON Lines file while it is parsed: the verdicts of read_jsonl
+// (errors and duplicates in line order), and nothing half-applied, although
+// batches are written before the whole file is read.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unistd.h>
+
+#include "pursuit/store.hpp"
+
+using namespace pursuit;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Enough lines for several of the feed's chunks and many batches.
+constexpr std::size_t kLines = 9000;
+constexpr std::size_t kBatch = 500;
+
+std::string good(std::size_t i, const std::string& note = "a note") {
+    return R"({"id":"e-)" + std::to_string(i) + R"(","opportunity":"O-)" + std::to_string(i % 50) +
+           R"(","at":"2026-03-02T02:00:00Z","type":"note","note":")" + note + "\"}";
+}
+
+struct Files {
+    std::string db, jsonl;
+    explicit Files(const std::string& name) {
+        const auto base = fs::temp_directory_path() / ("pursuit-feed-" + name + "-" + std::to_string(::getpid()));
+        db = base.string() + ".db";
+        jsonl = base.string() + ".jsonl";
+        clean();
+    }
+    ~Files() { clean(); }
+    void clean() const {
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+        fs::remove(jsonl);
+    }
+    // kLines good lines, with `replace` putting other text on some of them (1-based).
+    void write(const std::map<std::size_t, std::string>& replace = {}) const {
+        std::ofstream out(jsonl, std::ios::binary);
+        for (std::size_t i = 1; i <= kLines; ++i) {
+            const auto it = replace.find(i);
+            out << (it == replace.end() ? good(i) : it->second) << '\n';
+        }
+    }
+};
+
+IngestOptions options(OnError on_error) {
+    IngestOptions o;
+    o.batch_size = kBatch;
+    o.on_error = on_error;
+    return o;
+}
+
+IngestResult ingest_file(Store& store, const std::string& path, OnError on_error) {
+    const auto feed = jsonl_feed(path, on_error);
+    return store.ingest(*feed, options(on_error));
+}
+
+}  // namespace
+
+TEST_CASE("a fed file is stored as read_jsonl reads it, with the same progress", "[store][feed]") {
+    Files f("same");
+    f.write({{10, "   "}, {4000, good(7)}});  // a blank line; a duplicate of line 7
+    Store fed(f.db);
+    std::vector<std::pair<std::size_t, std::size_t>> calls;
+    auto o = options(OnError::collect);
+    o.progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
+    const auto feed = jsonl_feed(f.jsonl, OnError::collect);
+    const auto r = fed.ingest(*feed, o);
+
+    const auto direct = read_jsonl_file(f.jsonl, OnError::collect);
+    CHECK(r.inserted == direct.events.size());
+    CHECK(r.inserted == kLines - 2);
+    CHECK(r.batches == (r.inserted + kBatch - 1) / kBatch);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].line() == 4000);
+    CHECK(r.errors[0].reason() == "duplicate event id (first on line 7)");
+    CHECK(fed.events() == direct.events);
+    REQUIRE(calls.size() == r.batches + 1);
+    CHECK(calls.front() == std::make_pair(std::size_t{0}, direct.events.size()));
+    CHECK(calls.back() == std::make_pair(direct.events.size(), direct.events.size()));
+}
+
+TEST_CASE("raise: an error anywhere in a fed file leaves the store as it was", "[store][feed]") {
+    Files f("raise");
+    Store store(f.db);
+    SECTION("a bad field near the end") {
+        f.write({{3, good(3)}, {8800, R"({"id":"e-8800","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"nope"})"}});
+        try {
+            ingest_file(store, f.jsonl, OnError::raise);
+            FAIL("no error");
+        } catch (const EventError& err) {
+            CHECK(err.line() == 8800);
+            CHECK(err.field() == "type");
+            CHECK(err.event_id() == "e-8800");
+        }
+    }
+    SECTION("a duplicate id near the end") {
+        f.write({{8999, good(12)}});
+        try {
+            ingest_file(store, f.jsonl, OnError::raise);
+            FAIL("no error");
+        } catch (const EventError& err) {
+            CHECK(err.line() == 8999);
+            CHECK(err.field() == "id");
+            CHECK(err.reason() == "duplicate event id (first on line 12)");
+        }
+    }
+    SECTION("malformed JSON: the first error in line order") {
+        f.write({{7000, "{not json"}, {8000, "{\"id\": 1}"}});
+        CHECK_THROWS_WITH(ingest_file(store, f.jsonl, OnError::raise), Catch::Contains("(line 7000)") && Catch::Contains("malformed JSON"));
+    }
+    CHECK(store.stats().events == 0);
+    CHECK(store.stats().batches == 0);
+    // The same file, mended, then stores completely.
+    f.write();
+    CHECK(ingest_file(store, f.jsonl, OnError::raise).inserted == kLines);
+    CHECK(store.stats().batches == kLines / kBatch);
+}
+
+TEST_CASE("a fed file's conflicts: raise keeps the batches before, unless the file has an error", "[store][feed]") {
+    Files f("conflict");
+    Store store(f.db);
+    {
+        // e-2600 stored first with other content.
+        const auto feed = jsonl_feed([&] {
+            std::ofstream(f.jsonl) << good(2600, "earlier") << '\n';
+            return f.jsonl;
+        }(), OnError::raise);
+        store.ingest(*feed);
+    }
+    SECTION("raise: the batch holding the conflict is rolled back, the earlier ones stay") {
+        f.write();
+        try {
+            ingest_file(store, f.jsonl, OnError::raise);
+            FAIL("no conflict");
+        } catch (const EventError& err) {
+            CHECK(err.event_id() == "e-2600");
+            CHECK(err.reason() == "an event with this id is already stored with different content");
+        }
+        CHECK(store.stats().events == 1 + 2500);  // batches 1-5 stay; the sixth (2501-3000) does not
+    }
+    SECTION("raise: an unreadable line after the conflict comes first, and nothing stays") {
+        f.write({{8500, "{"}});
+        CHECK_THROWS_WITH(ingest_file(store, f.jsonl, OnError::raise), Catch::Contains("(line 8500)"));
+        CHECK(store.stats().events == 1);
+    }
+    SECTION("collect: the conflict and the errors are reported, the rest stored") {
+        f.write({{8500, "{"}});
+        const auto r = ingest_file(store, f.jsonl, OnError::collect);
+        REQUIRE(r.conflicts.size() == 1);
+        CHECK(r.conflicts[0].event_id() == "e-2600");
+        REQUIRE(r.errors.size() == 1);
+        CHECK(r.errors[0].line() == 8500);
+        CHECK(r.inserted == kLines - 2);
+        CHECK(store.stats().events == kLines - 1);
+    }
+}
+
+TEST_CASE("a fed file that cannot be opened is an error before anything", "[store][feed]") {
+    CHECK_THROWS_WITH(jsonl_feed("/nonexistent/pursuit/events.jsonl", OnError::raise), Catch::Contains("cannot open"));
+}
