@@ -14,10 +14,12 @@ namespace {
 
 PYBIND11_CONSTINIT py::gil_safe_call_once_and_store<py::object> store_error_type;
 
-IngestOptions options_for(bool collect, std::size_t batch_size, const std::string& source, const py::object& progress) {
+// `collect_conflicts`: what to do with an id already stored with other content.
+IngestOptions options_for(bool collect_conflicts, std::size_t batch_size, const std::string& source,
+                          const py::object& progress) {
     IngestOptions options;
     options.batch_size = batch_size;
-    options.on_error = collect ? OnError::collect : OnError::raise;
+    options.on_error = collect_conflicts ? OnError::collect : OnError::raise;
     options.source = source;
     if (!progress.is_none())
         options.progress = [&progress](std::size_t done, std::size_t total) {
@@ -40,11 +42,11 @@ py::dict summary(const IngestResult& r, const std::vector<EventError>& input_err
     return out;
 }
 
-py::dict ingest(Store& store, Parsed& parsed, bool collect, std::size_t batch_size, const std::string& source,
-                const py::object& progress) {
+py::dict ingest(Store& store, Parsed& parsed, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
+                const std::string& source, const py::object& progress) {
     // Unreadable events stop a raising ingest before anything is written.
-    if (!collect && !parsed.errors.empty()) throw parsed.errors.front();
-    const IngestOptions options = options_for(collect, batch_size, source, progress);
+    if (!collect_errors && !parsed.errors.empty()) throw parsed.errors.front();
+    const IngestOptions options = options_for(collect_conflicts, batch_size, source, progress);
     IngestResult r;
     {
         py::gil_scoped_release release;
@@ -83,26 +85,26 @@ void register_store(py::module_& m) {
         .def_property_readonly("path", &Store::path)
         .def_property_readonly_static("schema_version", [](py::object) { return Store::schema_version; })
         .def("ingest_items",
-             [](Store& s, const py::sequence& items, bool collect, std::size_t batch_size, const std::string& source,
-                const py::object& progress) {
+             [](Store& s, const py::sequence& items, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
+                const std::string& source, const py::object& progress) {
                  Parsed p = parse_items(items);
-                 return ingest(s, p, collect, batch_size, source, progress);
+                 return ingest(s, p, collect_errors, collect_conflicts, batch_size, source, progress);
              })
         .def("ingest_columns",
-             [](Store& s, const py::dict& columns, std::size_t rows, bool collect, std::size_t batch_size,
-                const std::string& source, const py::object& progress) {
+             [](Store& s, const py::dict& columns, std::size_t rows, bool collect_errors, bool collect_conflicts,
+                std::size_t batch_size, const std::string& source, const py::object& progress) {
                  Parsed p = parse_columns(columns, rows);
-                 return ingest(s, p, collect, batch_size, source, progress);
+                 return ingest(s, p, collect_errors, collect_conflicts, batch_size, source, progress);
              })
         .def("ingest_jsonl",
-             [](Store& s, const std::string& path, bool collect, std::size_t batch_size, const std::string& source,
-                const py::object& progress) {
+             [](Store& s, const std::string& path, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
+                const std::string& source, const py::object& progress) {
                  // Parsed on another thread while the store writes (see Store::ingest(EventFeed&)).
-                 const IngestOptions options = options_for(collect, batch_size, source, progress);
+                 const IngestOptions options = options_for(collect_conflicts, batch_size, source, progress);
                  IngestResult r;
                  {
                      py::gil_scoped_release release;
-                     const auto feed = jsonl_feed(path, options.on_error);
+                     const auto feed = jsonl_feed(path, collect_errors ? OnError::collect : OnError::raise);
                      r = s.ingest(*feed, options);
                  }
                  return summary(r, r.errors);

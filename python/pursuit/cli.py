@@ -50,32 +50,41 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_INVALID if bad else EXIT_OK
 
 
-def _ingest_events(args: argparse.Namespace, store: Store, events, label: str) -> int:
-    summary = store.ingest(events, on_error="collect", batch_size=args.batch_size, source=label,
-                           progress=not args.quiet and sys.stderr.isatty())
+def _ingest_into(args: argparse.Namespace, store: Store, events, label: str, skip_invalid: bool = True) -> int:
+    """Store events (a JSON Lines path, parsed while it is written, or a list). Input
+    with unreadable events is refused whole (nothing stored) unless ``skip_invalid``;
+    conflicts with stored events are reported either way."""
+    try:
+        summary = store.ingest(events, on_error="collect" if skip_invalid else "raise", on_conflict="collect",
+                               batch_size=args.batch_size, source=label,
+                               progress=not args.quiet and sys.stderr.isatty())
+    except EventError:
+        # Only a file can get here (a list is collected). Nothing was stored: name every error.
+        result = _read(events)
+        for err in result.errors if result else []:
+            print(f"{events}: {err}", file=sys.stderr)
+        print(f"{events}: {len(result.errors) if result else 'some'} invalid events; nothing stored from this file "
+              "(fix them, or pass --skip-invalid to store the valid ones)", file=sys.stderr)
+        return EXIT_INVALID
     for err in summary.errors + summary.conflicts:
         print(f"{label}: {err}", file=sys.stderr)
     _say(args, f"{label}: {summary.inserted} new events stored, {summary.duplicates} already stored"
-               + (f", {len(summary.conflicts)} conflicts" if summary.conflicts else ""))
+               + (f", {len(summary.conflicts)} conflicts" if summary.conflicts else "")
+               + (f", {len(summary.errors)} invalid events skipped" if summary.errors else ""))
     return EXIT_OK if summary.ok else EXIT_INVALID
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    worst = EXIT_OK
     store = Store(args.db)
+    worst = EXIT_OK
     for path in args.files:
-        result = _read(path)
-        if result is None:
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as err:
+            print(f"{path}: cannot read: {err.strerror or err}", file=sys.stderr)
             return EXIT_USAGE
-        for err in result.errors:
-            print(f"{path}: {err}", file=sys.stderr)
-        if result.errors and not args.skip_invalid:
-            print(f"{path}: {len(result.errors)} invalid events; nothing stored from this file "
-                  "(fix them, or pass --skip-invalid to store the valid ones)", file=sys.stderr)
-            worst = EXIT_INVALID
-            continue
-        status = _ingest_events(args, store, result.events, os.path.basename(path))
-        worst = max(worst, status, EXIT_INVALID if result.errors else EXIT_OK)
+        worst = max(worst, _ingest_into(args, store, path, os.path.basename(path), args.skip_invalid))
     return worst
 
 
@@ -169,7 +178,7 @@ def _import_csv(args: argparse.Namespace) -> int:
         if result.playbook is not None:
             store.playbook = result.playbook
             print(f"{args.db}: replays with playbook {result.playbook.name!r}")
-        status = max(status, _ingest_events(args, store, result.events, os.path.basename(args.csv)))
+        status = max(status, _ingest_into(args, store, result.events, os.path.basename(args.csv)))
     return status
 
 
@@ -188,7 +197,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     store = Store(args.db)
     args.quiet = True
-    _ingest_events(args, store, read_jsonl(data.sample_events_path()).events, "sample-events.jsonl")
+    _ingest_into(args, store, str(data.sample_events_path()), "sample-events.jsonl", skip_invalid=False)
     stats = store.stats()
     print(f"pursuit demo: the bundled sample in {args.db} — {stats.events} events on "
           f"{stats.opportunities} opportunities\n")

@@ -92,9 +92,9 @@ class EventFile:
         return iter(self.events)
 
 
-def _on_error(on_error: str) -> bool:
+def _on_error(on_error: str, name: str = "on_error") -> bool:
     if on_error not in ("raise", "collect"):
-        raise ValueError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+        raise ValueError(f"{name} must be 'raise' or 'collect', not {on_error!r}")
     return on_error == "collect"
 
 

@@ -96,6 +96,7 @@ class Store:
         events: Union[str, os.PathLike, pd.DataFrame, Iterable[Union[Event, Mapping[str, Any]]]],
         *,
         on_error: str = "raise",
+        on_conflict: str | None = None,
         batch_size: int = 10_000,
         progress: Progress = None,
         source: str | None = None,
@@ -109,12 +110,16 @@ class Store:
         id stored with other content raises after rolling back its batch (earlier
         batches stay). ``"collect"``: those events are reported in the summary and the
         rest stored. ``progress=True`` shows a progress bar; a callable gets
-        ``(done, total)`` after each batch. A JSON Lines file is parsed while earlier
+        ``(done, total)`` after each batch. ``on_conflict`` ("raise" or "collect",
+        default as ``on_error``) decides for ids stored with other content alone, so
+        that a file can be refused whole for unreadable events while its conflicts are
+        reported. A JSON Lines file is parsed while earlier
         batches are written; with ``"raise"``, batches written before the whole file
         is checked are committed together once it is (so an error on its last line
         still leaves the store untouched); progress starts once the whole file is read.
         """
         collect = _on_error(on_error)
+        conflicts = collect if on_conflict is None else _on_error(on_conflict, "on_conflict")
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError("batch_size must be a whole number >= 1")
         kind, batch = batch_input(events)
@@ -122,11 +127,11 @@ class Store:
         label = source or (os.path.basename(batch) if kind == "jsonl" else {"columns": "DataFrame", "items": "Python"}[kind])
         report = self._progress(progress, label)
         if kind == "jsonl":
-            raw = self._core.ingest_jsonl(batch, collect, batch_size, label, report)
+            raw = self._core.ingest_jsonl(batch, collect, conflicts, batch_size, label, report)
         elif kind == "columns":
-            raw = self._core.ingest_columns(batch, len(events), collect, batch_size, label, report)
+            raw = self._core.ingest_columns(batch, len(events), collect, conflicts, batch_size, label, report)
         else:
-            raw = self._core.ingest_items(batch, collect, batch_size, label, report)
+            raw = self._core.ingest_items(batch, collect, conflicts, batch_size, label, report)
         return IngestSummary(**raw)
 
     @staticmethod

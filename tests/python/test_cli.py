@@ -102,13 +102,17 @@ def test_ingest_then_again_changes_nothing(tmp_path, sample_path, capsys):
 
 def test_ingest_refuses_a_file_with_invalid_events_unless_told(tmp_path, capsys):
     path = tmp_path / "bad.jsonl"
-    path.write_text(GOOD + "\n" + '{"id":"e-2","opportunity":"O","at":"yesterday","type":"win"}\n', encoding="utf-8")
+    path.write_text(GOOD + "\n" + '{"id":"e-2","opportunity":"O","at":"yesterday","type":"win"}\n'
+                    + '{"id":"e-3","opportunity":"O","at":"2026-01-01T10:00:00+00:00","type":"promote"}\n', encoding="utf-8")
     db = tmp_path / "s.db"
     assert main(["ingest", str(path), "--db", str(db)]) == 1
     err = capsys.readouterr().err
-    assert "event 'e-2' (line 2), field 'at'" in err and "nothing stored from this file" in err
+    assert "event 'e-2' (line 2), field 'at'" in err and "event 'e-3' (line 3), field 'type'" in err  # every error
+    assert "2 invalid events; nothing stored from this file" in err
     assert len(pursuit.Store(db)) == 0
     assert main(["ingest", str(path), "--db", str(db), "--skip-invalid"]) == 1
+    captured = capsys.readouterr()
+    assert "(line 3), field 'type'" in captured.err and "2 invalid events skipped" in captured.out
     assert len(pursuit.Store(db)) == 1
 
 

@@ -120,6 +120,31 @@ def test_conflicting_ids(tmp_path):
     assert store.events()[0].fields["name"] == "N"
 
 
+@pytest.mark.parametrize("as_file", [False, True])
+def test_on_conflict_is_decided_apart_from_unreadable_events(tmp_path, as_file):
+    store = Store(tmp_path / "s.db")
+    store.ingest([event("open", account="A", name="N")])
+    changed, new = event("open", account="A", name="Another name"), {**event("advance"), "id": "e-2"}
+    bad = {**event("signal", kind="gossip"), "id": "e-3"}
+
+    def batch(*events):
+        if not as_file:
+            return list(events)
+        path = tmp_path / f"b{len(events)}.jsonl"
+        path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+        return path
+
+    # Unreadable input still refuses the whole batch, conflicts or not.
+    with pytest.raises(EventError) as info:
+        store.ingest(batch(changed, new, bad), on_conflict="collect")
+    assert info.value.event_id == "e-3" and len(store) == 1
+    # Readable input with a conflict: the conflict is reported, the rest stored.
+    summary = store.ingest(batch(changed, new), on_conflict="collect")
+    assert summary.inserted == 1 and [c.event_id for c in summary.conflicts] == ["e-1"] and not summary.errors
+    with pytest.raises(ValueError, match="on_conflict"):
+        store.ingest([], on_conflict="ignore")
+
+
 def test_progress_reports_batches(tmp_path, stories_path):
     calls = []
     Store(tmp_path / "s.db").ingest(stories_path, batch_size=100, progress=lambda done, total: calls.append((done, total)))
