@@ -206,16 +206,28 @@ public:
         // Parsing is the slower half: every core parses, the writer's too (measured
         // faster than leaving the writer a core to itself).
         const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
-        for (std::size_t t = 0; t < std::min<std::size_t>(threads, 1 + lines_.size() / kChunkLines); ++t)
-            workers_.emplace_back([this] {
+        // Counted before any starts: a worker may finish before the next is made,
+        // and the last to finish is the one that sees finished_ reach this.
+        worker_count_ = std::min<std::size_t>(threads, 1 + lines_.size() / kChunkLines);
+        try {
+            for (std::size_t t = 0; t < worker_count_; ++t)
+                workers_.emplace_back([this] {
 #ifdef __linux__
-                // The writer is the stage that cannot be split: parsers yield the
-                // CPU to it (measured 8% faster on 2 cores than equal priority).
-                const auto self = static_cast<id_t>(syscall(SYS_gettid));
-                setpriority(PRIO_PROCESS, self, getpriority(PRIO_PROCESS, self) + 5);
+                    // The writer is the stage that cannot be split: parsers yield the
+                    // CPU to it (measured 8% faster on 2 cores than equal priority).
+                    const auto self = static_cast<id_t>(syscall(SYS_gettid));
+                    setpriority(PRIO_PROCESS, self, getpriority(PRIO_PROCESS, self) + 5);
 #endif
-                run();
-            });
+                    run();
+                });
+        } catch (...) {  // a thread could not be made: stop and wait for those that were
+            {
+                std::lock_guard lock(mutex_);
+                stop_ = true;
+            }
+            for (auto& w : workers_) w.join();
+            throw;
+        }
     }
     ~JsonlFeed() override {
         {
@@ -286,7 +298,7 @@ private:
             if (!failure_) failure_ = std::current_exception();
         }
         std::lock_guard lock(mutex_);
-        if (++finished_ == workers_.size()) {
+        if (++finished_ == worker_count_) {
             done_ = true;
             parsed_.clear();
         }
@@ -308,6 +320,7 @@ private:
     std::size_t judged_ = 0;                // chunks judged, all before any other
     std::map<std::size_t, Chunk> parsed_;   // parsed, waiting for their turn
     std::size_t finished_ = 0;              // workers done
+    std::size_t worker_count_ = 0;          // workers started (set before the first starts)
     std::vector<std::thread> workers_;
 };
 

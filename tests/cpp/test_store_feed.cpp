@@ -3,9 +3,12 @@
 // batches are written before the whole file is read.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 #include <unistd.h>
 
 #include "pursuit/store.hpp"
@@ -162,4 +165,28 @@ TEST_CASE("a fed file's conflicts: raise keeps the batches before, unless the fi
 
 TEST_CASE("a fed file that cannot be opened is an error before anything", "[store][feed]") {
     CHECK_THROWS_WITH(jsonl_feed("/nonexistent/pursuit/events.jsonl", OnError::raise), Catch::Contains("cannot open"));
+}
+
+// A small file has one parsing thread, which can finish before the feed has
+// recorded it as started; the feed must still see its end (it once waited forever).
+TEST_CASE("a small fed file always ends, however soon its parser finishes", "[store][feed]") {
+    Files files("small");
+    {
+        std::ofstream out(files.jsonl);
+        out << good(1) << "\n" << good(2) << "\n";
+    }
+    std::atomic<int> finished{0};
+    std::thread runs([&] {
+        for (int i = 0; i < 3000; ++i) {
+            const auto feed = jsonl_feed(files.jsonl, i % 2 ? OnError::collect : OnError::raise);
+            feed->check();
+            if (feed->next(10).size() == 2 && feed->total() == std::size_t{2}) ++finished;
+        }
+    });
+    // Bounded wait: a hang fails the test instead of stopping the run.
+    for (int waited = 0; waited < 1200 && finished < 3000; ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (finished < 3000) runs.detach();  // hung: fail below rather than wait for it
+    else runs.join();
+    REQUIRE(finished == 3000);
 }
