@@ -12,12 +12,8 @@ const ContactFact* Facts::contact(std::string_view id) const {
 }
 
 std::optional<ContactIndex> Facts::contact_index(std::string_view id) const {
-    for (std::size_t i = 0; i < contacts.size(); ++i) {
-        const std::string& c = contacts[i].id;
-        // Ids of one opportunity tend to share their length and prefix ("c-1", "c-2"): the last byte tells first.
-        if (c.size() == id.size() && (id.empty() || (c.back() == id.back() && c.compare(0, c.size(), id) == 0)))
-            return static_cast<ContactIndex>(i);
-    }
+    for (std::size_t i = 0; i < contacts.size(); ++i)
+        if (same_id(contacts[i].id, id)) return static_cast<ContactIndex>(i);
     return std::nullopt;
 }
 
@@ -87,15 +83,7 @@ void set_if(T& target, const std::optional<T>& value) {
 std::string invalid_reference(const Facts& facts, const Event& event, ContactIndex* named) {
     using namespace events;
     if (named) *named = kNoContact;
-    switch (event.type()) {  // most events name nothing to check: skip the visit
-        case EventType::signal:
-        case EventType::contact_left:
-        case EventType::evidence:
-        case EventType::evidence_revoked:
-        case EventType::interaction:
-        case EventType::competitor: break;
-        default: return {};
-    }
+    if (!names_references(event.type())) return {};  // skip the visit
     return std::visit(
         [&](const auto& b) -> std::string {
             using B = std::decay_t<decltype(b)>;
@@ -134,12 +122,16 @@ void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> n
             } else if constexpr (std::is_same_v<B, Signal>) {
                 append(facts.signals, {b.kind, named_or(b.contact), event.at, false}, 2);
             } else if constexpr (std::is_same_v<B, Qualify>) {
-                facts.answers[static_cast<std::size_t>(b.criterion)] = AnswerFact{b.answer, event.at, event.note};
+                auto& a = facts.answers[static_cast<std::size_t>(b.criterion)];
+                if (!a) a.emplace();  // then assigned in place: the note's buffer is reused
+                a->answer = b.answer;
+                a->at = event.at;
+                a->note = event.note;
             } else if constexpr (std::is_same_v<B, Contact>) {
                 ContactFact* c = facts.contact(b.contact);
                 if (!c) {
-                    append(facts.contacts, ContactFact{}, 4);
-                    c = &facts.contacts.back();
+                    if (facts.contacts.capacity() == 0) facts.contacts.reserve(4);
+                    c = &facts.contacts.emplace_back();
                     c->id = b.contact;
                     c->since = event.at;
                 }
@@ -159,7 +151,9 @@ void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> n
                 append(facts.signals, {SignalKind::people_change, who, event.at, true}, 2);
                 revoke(facts, EvidenceKind{}, b.contact, event, true);
             } else if constexpr (std::is_same_v<B, Insight>) {
-                append(facts.insights, {b.topic, b.text, event.at}, 4);
+                if (facts.insights.capacity() == 0) facts.insights.reserve(4);
+                facts.insights.push_back({b.topic, {}, event.at});
+                facts.insights.back().text = b.text;  // copied into place, not moved there
             } else if constexpr (std::is_same_v<B, Competitor>) {
                 if (b.none) {
                     facts.no_competitor = true;

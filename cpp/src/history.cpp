@@ -12,12 +12,7 @@ namespace {
 static_assert(size<Step>() <= 8 && size<Outcome>() < 31 && size<BuyerStage>() <= 16, "positions pack into a byte");
 static_assert(size<EventType>() <= 32 && size<Verdict>() <= 8, "type and verdict pack into a byte");
 
-// Step in the low 3 bits; the outcome + 1 above them (0: still active).
-std::uint8_t pack(Position p) {
-    return static_cast<std::uint8_t>(static_cast<unsigned>(p.step) |
-                                     (p.outcome ? (static_cast<unsigned>(*p.outcome) + 1) << 3 : 0u));
-}
-
+// The inverse of History::pack(Position).
 Position unpack(std::uint8_t bits) {
     Position p{static_cast<Step>(bits & 7u), std::nullopt};
     if (bits >> 3) p.outcome = static_cast<Outcome>((bits >> 3) - 1);
@@ -31,10 +26,10 @@ History::Aside& History::aside() {
     return *aside_;
 }
 
-void History::push_back(const Record& r) {
+void History::push_back_slowly(const Record& r, const std::string& event_id) {
     static_assert(sizeof(Entry) == 24, "a record in three words");
     const bool detail = !r.unmet.empty() || !r.reason.empty();
-    const bool long_id = r.event_id.size() > kShortId;
+    const bool long_id = event_id.size() > kShortId;
     if (entries_.size() >= std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("an opportunity's history is limited to 4,294,967,295 records");
     // Room first, so that nothing below leaves a half-added record. Most
@@ -44,21 +39,16 @@ void History::push_back(const Record& r) {
     e.at = r.at;
     if (long_id) {
         std::string& ids = aside().ids;
-        if (ids.size() + r.event_id.size() > std::numeric_limits<std::uint32_t>::max())
+        if (ids.size() + event_id.size() > std::numeric_limits<std::uint32_t>::max())
             throw std::length_error("an opportunity's history is limited to 4 GiB of long event ids");
         const std::uint32_t where[2] = {static_cast<std::uint32_t>(ids.size()),
-                                        static_cast<std::uint32_t>(r.event_id.size())};
+                                        static_cast<std::uint32_t>(event_id.size())};
         std::memcpy(e.id, where, sizeof where);
-        ids.append(r.event_id);
+        ids.append(event_id);
     } else {
-        std::memcpy(e.id, r.event_id.data(), r.event_id.size());
+        std::memcpy(e.id, event_id.data(), event_id.size());
     }
-    e.kind = static_cast<std::uint8_t>(static_cast<unsigned>(r.type) | static_cast<unsigned>(r.verdict) << 5);
-    e.before = pack(r.before);
-    e.after = pack(r.after);
-    e.buyers = static_cast<std::uint8_t>(static_cast<unsigned>(r.buyer_before) | static_cast<unsigned>(r.buyer_after) << 4);
-    e.flags = static_cast<std::uint8_t>((r.late_entry ? kLateEntry : 0) | (r.buyer_backward ? kBuyerBackward : 0) |
-                                        (detail ? kDetail : 0) | (long_id ? kLongId : r.event_id.size() << 4));
+    pack(e, r, static_cast<std::uint8_t>((detail ? kDetail : 0) | (long_id ? kLongId : event_id.size() << 4)));
     if (detail) aside().details.push_back({static_cast<std::uint32_t>(entries_.size()), r.unmet, r.reason});
     entries_.push_back(e);
 }

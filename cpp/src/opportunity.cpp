@@ -3,6 +3,8 @@
 // happened to the history.
 #include "pursuit/opportunity.hpp"
 
+#include <algorithm>
+
 #include "lifecycle.hpp"
 #include "rules.hpp"
 #include "text.hpp"
@@ -62,7 +64,7 @@ struct Opportunity::Impl final : GateOracle {
     // The common case: this opportunity's next event in time order. Then
     // only the references to contacts and evidence remain to be checked.
     bool plainly_next(const Event& e) const {
-        return e.at > last_at && opened == (e.type() != EventType::open) && e.opportunity == id;
+        return e.at > last_at && opened == (e.type() != EventType::open) && same_id(e.opportunity, id);
     }
 
     std::string invalid(const Event& e, ContactIndex* named) const {
@@ -182,17 +184,20 @@ struct Opportunity::Impl final : GateOracle {
         }
     }
 
-    // The record is built in `current` and returned by reference; an applied
-    // event's is then appended to the history.
-    const Record& apply(const Event& e) {
+    // The record is built in `current`, but for its event id (copied only
+    // when the caller wants the record); an applied event's is then appended
+    // to the history.
+    Verdict apply(const Event& e) {
         Record& r = current;
         start(r, e);
         ContactIndex named = kNoContact;  // the contact the event names, found while checking it
-        std::string why = plainly_next(e) ? invalid_reference(facts, e, &named) : invalid(e, &named);
+        std::string why;
+        if (!plainly_next(e)) why = invalid(e, &named);
+        else if (names_references(e.type())) why = invalid_reference(facts, e, &named);
         if (!why.empty()) {
             r.verdict = Verdict::rejected;
             r.reason = std::move(why);
-            return r;
+            return r.verdict;
         }
         now = e.at;
         if (playbook->has_custom()) {
@@ -203,10 +208,10 @@ struct Opportunity::Impl final : GateOracle {
         }
         r.after = machine.position();
         r.buyer_after = machine.buyer();
-        history.push_back(r);
+        history.push_back(r, e.id);
         opened = true;
         last_at = e.at;
-        return r;
+        return r.verdict;
     }
 
     // `applying` names the event while it is being applied, exceptions or not.
@@ -232,8 +237,8 @@ struct Opportunity::Impl final : GateOracle {
         }
     }
 
+    // The event id is copied last (the history takes it from the event).
     void start(Record& r, const Event& e) const {
-        r.event_id = e.id;
         r.at = e.at;
         r.type = e.type();
         r.verdict = Verdict::accepted;
@@ -268,7 +273,21 @@ Opportunity& Opportunity::operator=(Opportunity&& other) noexcept {
 }
 Opportunity::~Opportunity() = default;
 
-const Record& Opportunity::apply(const Event& event) { return impl_->apply(event); }
+const Record& Opportunity::apply(const Event& event) {
+    impl_->apply(event);
+    impl_->current.event_id = event.id;
+    return impl_->current;
+}
+Verdict Opportunity::apply_unrecorded(const Event& event) { return impl_->apply(event); }
+Record Opportunity::rejection(const Event& event) const {
+    Record r = impl_->current;
+    r.event_id = event.id;
+    return r;
+}
+void Opportunity::expect(std::size_t events) {
+    History& h = impl_->history;
+    if (h.size() + events > h.capacity()) h.reserve(std::max(h.size() + events, 2 * h.capacity()));
+}
 const std::string& Opportunity::id() const { return impl_->id; }
 const Playbook& Opportunity::playbook() const { return *impl_->playbook; }
 std::shared_ptr<const Playbook> Opportunity::playbook_ptr() const { return impl_->playbook; }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <utility>
 
 #include "text.hpp"
 
@@ -56,21 +57,36 @@ std::uint32_t id_hash(std::string_view id) {
         h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
         h ^= h >> 31;
     }
+    // The last 1-7 bytes, in fixed-size (overlapping) loads: no call for a short copy.
+    const std::size_t rest = id.size() - i;
+    const char* p = id.data() + i;
     std::uint64_t tail = 0;
-    std::memcpy(&tail, id.data() + i, id.size() - i);
+    if (rest >= 4) {
+        std::uint32_t lo, hi;
+        std::memcpy(&lo, p, 4);
+        std::memcpy(&hi, p + rest - 4, 4);
+        tail = static_cast<std::uint64_t>(hi) << 32 | lo;
+    } else {
+        for (std::size_t k = 0; k < rest; ++k) tail = tail << 8 | static_cast<unsigned char>(p[k]);
+    }
     h = (h ^ tail) * 0x94D049BB133111EBull;
     h ^= h >> 29;
     return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
 
-// Sorts (key << 32 | position) values by key, stably: four passes of 8 bits.
+// Sorts (key << 32 | position) values by key, stably: four passes of 8 bits,
+// their bucket sizes all counted in one pass first.
 void radix_sort_by_key(std::vector<std::uint64_t>& v) {
+    std::array<std::array<std::uint32_t, 256>, 4> start{};
+    for (std::uint64_t x : v)
+        for (unsigned d = 0; d < 4; ++d) ++start[d][(x >> (32 + 8 * d)) & 0xFF];
+    for (auto& digit : start) {
+        std::uint32_t sum = 0;
+        for (auto& n : digit) sum += std::exchange(n, sum);
+    }
     std::vector<std::uint64_t> tmp(v.size());
-    for (unsigned shift = 32; shift < 64; shift += 8) {
-        std::array<std::size_t, 257> start{};
-        for (std::uint64_t x : v) ++start[((x >> shift) & 0xFF) + 1];
-        for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-        for (std::uint64_t x : v) tmp[start[(x >> shift) & 0xFF]++] = x;
+    for (unsigned d = 0; d < 4; ++d) {
+        for (std::uint64_t x : v) tmp[start[d][(x >> (32 + 8 * d)) & 0xFF]++] = x;
         v.swap(tmp);
     }
 }
@@ -192,6 +208,7 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
         constexpr std::size_t kAhead = 8;
         if (from >= to) return;
         std::size_t group = static_cast<std::size_t>(where[order[from]]);
+        Opportunity* opp = nullptr;
         for (std::size_t k = from; k < to; ++k) {
             if (k + 2 * kAhead < to) __builtin_prefetch(&batch[order[k + 2 * kAhead]]);
             if (k + kAhead < to) {
@@ -199,14 +216,18 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
                 for (std::size_t line = 0; line < sizeof(Event); line += 64) __builtin_prefetch(ahead + line);
                 __builtin_prefetch(&out[order[k + kAhead]], 1);
             }
-            while (k >= start[group + 1]) ++group;
+            if (!opp || k >= start[group + 1]) {  // the next group: its history gets room for all of it
+                while (k >= start[group + 1]) ++group;
+                opp = &opportunities_[group];
+                opp->expect(start[group + 1] - k);
+            }
             const std::uint32_t pos = order[k];
-            Opportunity& opp = opportunities_[group];
             BatchRecord& entry = out[pos];
             entry.opportunity = static_cast<std::int64_t>(group);
-            const Record& r = opp.apply(*batch[pos]);
-            if (r.verdict == Verdict::rejected) entry.rejected = std::make_unique<Record>(r);
-            else entry.history_index = static_cast<std::int64_t>(opp.history().size()) - 1;
+            if (opp->apply_unrecorded(*batch[pos]) == Verdict::rejected)
+                entry.rejected = std::make_unique<Record>(opp->rejection(*batch[pos]));
+            else
+                entry.history_index = static_cast<std::int64_t>(opp->history().size()) - 1;
         }
     };
     if (n == 1) {

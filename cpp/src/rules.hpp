@@ -13,6 +13,19 @@ namespace pursuit {
 // (signal, evidence, interaction, contact_left), `named` receives the
 // contact's place, so that recording it need not look it up again.
 std::string invalid_reference(const Facts& facts, const Event& event, ContactIndex* named = nullptr);
+// Whether an event of this type names anything invalid_reference checks
+// (most do not, and need no call).
+inline bool names_references(EventType type) {
+    switch (type) {
+        case EventType::signal:
+        case EventType::contact_left:
+        case EventType::evidence:
+        case EventType::evidence_revoked:
+        case EventType::interaction:
+        case EventType::competitor: return true;
+        default: return false;
+    }
+}
 // Records a fact event (and the closing facts of lose / disqualify); `named`
 // as found by invalid_reference, or looked up when not given.
 void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> named = std::nullopt);

@@ -1,10 +1,30 @@
-// Private helpers for showing user text inside messages safely.
+// Private helpers for text: comparing ids quickly, and showing user text
+// inside messages safely.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace pursuit {
+
+// Whether two ids are equal, without a call into the C library: ids are
+// short, so a few word-sized (overlapping) loads decide.
+inline bool same_id(std::string_view a, std::string_view b) {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    const char *p = a.data(), *q = b.data();
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 < n; i += 8)
+            if (std::memcmp(p + i, q + i, 8) != 0) return false;
+        return std::memcmp(p + n - 8, q + n - 8, 8) == 0;
+    }
+    if (n >= 4) return std::memcmp(p, q, 4) == 0 && std::memcmp(p + n - 4, q + n - 4, 4) == 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (p[i] != q[i]) return false;
+    return true;
+}
 
 inline bool has_control(std::string_view s) {
     for (unsigned char c : s)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -103,8 +104,26 @@ public:
     bool moved(std::size_t i) const { return entries_[i].before != entries_[i].after; }  // the position changed
     std::string_view event_id(std::size_t i) const;
 
-    void push_back(const Record& record);
+    // Appends what applying an event did; `event_id` stands in for the
+    // record's own (empty while the opportunity applies, which fills it last).
+    void push_back(const Record& record) { push_back(record, record.event_id); }
+    void push_back(const Record& record, const std::string& event_id) {
+        // The common record, packed here: a short id, nothing aside, room left.
+        if (event_id.size() <= kShortId && record.unmet.empty() && record.reason.empty() &&
+            entries_.size() < entries_.capacity()) {
+            Entry& e = entries_.emplace_back();
+            e.at = record.at;
+            // A string's buffer holds at least 16 bytes (its capacity, 15 or
+            // more, plus the terminator), so the fixed-size copy stays inside it.
+            std::memcpy(e.id, event_id.data(), event_id.capacity() >= kShortId ? kShortId : event_id.size());
+            pack(e, record, static_cast<std::uint8_t>(event_id.size() << 4));
+            return;
+        }
+        push_back_slowly(record, event_id);
+    }
     void pop_back();
+    std::size_t capacity() const { return entries_.capacity(); }
+    void reserve(std::size_t records) { entries_.reserve(records); }
 
     bool operator==(const History& other) const;
     bool operator!=(const History& other) const { return !(*this == other); }
@@ -134,6 +153,20 @@ private:
         std::vector<Detail> details;  // by index, ascending
     };
     Aside& aside();
+    void push_back_slowly(const Record& record, const std::string& event_id);
+    // Step in the low 3 bits; the outcome + 1 above them (0: still active).
+    static std::uint8_t pack(Position p) {
+        return static_cast<std::uint8_t>(static_cast<unsigned>(p.step) |
+                                         (p.outcome ? (static_cast<unsigned>(*p.outcome) + 1) << 3 : 0u));
+    }
+    static void pack(Entry& e, const Record& r, std::uint8_t flags) {
+        e.kind = static_cast<std::uint8_t>(static_cast<unsigned>(r.type) | static_cast<unsigned>(r.verdict) << 5);
+        e.before = pack(r.before);
+        e.after = pack(r.after);
+        e.buyers = static_cast<std::uint8_t>(static_cast<unsigned>(r.buyer_before) |
+                                             static_cast<unsigned>(r.buyer_after) << 4);
+        e.flags = static_cast<std::uint8_t>(flags | (r.late_entry ? kLateEntry : 0) | (r.buyer_backward ? kBuyerBackward : 0));
+    }
 
     std::vector<Entry> entries_;
     std::unique_ptr<Aside> aside_;

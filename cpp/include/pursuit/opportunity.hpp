@@ -78,6 +78,14 @@ public:
     static std::string diagram(DiagramFormat format = DiagramFormat::dot);
 
 private:
+    // For batches (Pipeline::apply): apply without building the returned
+    // Record, whose parts are then read from the history; a rejected event's
+    // record, which the history does not keep, is asked for separately.
+    friend class Pipeline;
+    Verdict apply_unrecorded(const Event& event);
+    Record rejection(const Event& event) const;
+    void expect(std::size_t events);  // room in the history for this many more
+
     static Opportunity restored(std::string id, std::shared_ptr<const Playbook> playbook, Facts facts,
                                 History history, Position position, BuyerStage buyer);
     struct Impl;
