@@ -118,7 +118,8 @@ void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> n
         [&](const auto& b) {
             using B = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<B, Open>) {
-                facts.header = Header{b, event.at};
+                static_cast<Open&>(facts.header) = b;  // copied in place, not through a temporary
+                facts.header.opened_at = event.at;
             } else if constexpr (std::is_same_v<B, Signal>) {
                 append(facts.signals, {b.kind, named_or(b.contact), event.at, false}, 2);
             } else if constexpr (std::is_same_v<B, Qualify>) {

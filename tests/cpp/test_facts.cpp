@@ -71,3 +71,25 @@ TEST_CASE("facts name contacts by their place, once per contact", "[facts][conta
                           "saved opportunity is damaged: its facts name unknown contact \"c-9\"");
     }
 }
+
+TEST_CASE("contacts are told apart by every byte of their ids, at every length", "[facts][contacts]") {
+    // Ids are compared in word-sized pieces; a difference anywhere must tell.
+    for (std::size_t n = 1; n <= 20; ++n) {
+        Opportunity opp("OPP-1");
+        Story s;
+        opp.apply(s.open());
+        const std::string base(n, 'a');
+        std::vector<std::string> ids{base};
+        for (std::size_t at = 0; at < n; ++at) {
+            std::string id = base;
+            id[at] = 'b';
+            ids.push_back(id);
+        }
+        for (const auto& id : ids) REQUIRE(opp.apply(s.contact(id)).verdict == Verdict::accepted);
+        REQUIRE(opp.facts().contacts.size() == ids.size());
+        for (std::size_t i = 0; i < ids.size(); ++i) CHECK(opp.facts().contact_index(ids[i]) == i);
+        CHECK_FALSE(opp.facts().contact_index(std::string(n, 'c')));
+        CHECK_FALSE(opp.facts().contact_index(base + "a"));
+        CHECK_FALSE(opp.facts().contact_index(base.substr(1)));
+    }
+}

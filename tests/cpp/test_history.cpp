@@ -93,6 +93,32 @@ TEST_CASE("a history gives back every field of its records", "[history]") {
     }
 }
 
+TEST_CASE("ids of every length come back, whether packed quickly or aside", "[history]") {
+    // With room reserved, short ids take the quick path; details and long ids the other.
+    History h;
+    h.reserve(64);
+    std::vector<Record> in;
+    for (std::size_t n = 0; n <= 14; ++n) {
+        Record r = record(std::string(n, static_cast<char>('a' + n)), static_cast<Timestamp>(n), Verdict::accepted);
+        r.before = {Step::tracking, std::nullopt};
+        r.after = {Step::monitoring, std::nullopt};
+        r.buyer_after = BuyerStage::evaluation;
+        if (n % 5 == 3) r.reason = "a reason";  // aside, between quick ones
+        in.push_back(r);
+        h.push_back(r);
+    }
+    REQUIRE(h.size() == in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        CHECK(h[i] == in[i]);
+        CHECK(h.event_id(i) == in[i].event_id);
+    }
+    // The id given apart from the record (as the opportunity does) is the one kept.
+    Record r = record("", 99, Verdict::accepted);
+    h.push_back(r, std::string("e-given"));
+    CHECK(h.event_id(h.size() - 1) == "e-given");
+    CHECK(h.back().at == 99);
+}
+
 TEST_CASE("the saved state round-trips a history with refusals and fall-backs", "[history][state]") {
     Opportunity opp("OPP-1");
     Story s;

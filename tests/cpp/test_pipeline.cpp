@@ -154,3 +154,51 @@ TEST_CASE("a shuffled batch with repeats and strays gives what applying each opp
         CHECK(out[across].opportunity == static_cast<std::int64_t>(*p.find(repeat_other.opportunity)));
     }
 }
+
+TEST_CASE("a batch keeps what each event did as applying it alone does, rejected and refused ones too", "[pipeline]") {
+    // Batches take a quicker path through the opportunity than apply(); the
+    // records must not differ, whether rejected (kept beside the history),
+    // refused (with unmet requirements) or plain, over two batches.
+    Story s;
+    std::vector<Event> first{s.open(), s.advance() /* refused */, s.signal()};
+    first.push_back(s.make(events::Interaction{Channel::call, Direction::mutual, 1, std::string("c-9")}));  // unknown contact
+    std::vector<Event> second{s.contact("c-1", {Role::stakeholder})};
+    second.push_back(s.advance());
+    second.push_back(s.left("c-1"));
+    second.push_back(s.left("c-1"));  // has left already
+    Opportunity alone("OPP-1");
+    Pipeline p;
+    std::size_t rejected = 0;
+    for (const auto* batch : {&first, &second}) {
+        const auto out = p.apply(*batch);
+        for (std::size_t i = 0; i < batch->size(); ++i) {
+            const Record expected = alone.apply((*batch)[i]);
+            rejected += expected.verdict == Verdict::rejected;
+            CHECK(p.record(out[i]) == expected);
+            CHECK(p.verdict(out[i]) == expected.verdict);
+        }
+    }
+    CHECK(rejected == 2);
+    CHECK(alone.history().verdict(1) == Verdict::refused);
+    CHECK(p.at(0).history() == alone.history());
+}
+
+TEST_CASE("repeated ids of every length are found in a batch", "[pipeline][errors]") {
+    // Ids are hashed in word-sized pieces with a short tail: every length takes one of the paths.
+    for (std::size_t n = 1; n <= 20; ++n) {
+        Story s;
+        std::vector<Event> events{s.open()};
+        for (int k = 0; k < 6; ++k) {
+            Event e = s.signal();
+            e.id = std::string(n, static_cast<char>('a' + k));
+            events.push_back(e);
+        }
+        Event again = s.signal();
+        again.id = std::string(n, 'c');
+        events.push_back(again);
+        Pipeline p;
+        const auto out = p.apply(events);
+        for (std::size_t i = 0; i + 1 < events.size(); ++i) CHECK(p.verdict(out[i]) == Verdict::accepted);
+        CHECK(p.record(out.back()).reason == "duplicate event id '" + again.id + "' in this batch");
+    }
+}

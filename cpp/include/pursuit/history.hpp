@@ -115,7 +115,8 @@ public:
             e.at = record.at;
             // A string's buffer holds at least 16 bytes (its capacity, 15 or
             // more, plus the terminator), so the fixed-size copy stays inside it.
-            std::memcpy(e.id, event_id.data(), event_id.capacity() >= kShortId ? kShortId : event_id.size());
+            if (event_id.capacity() >= kShortId) std::memcpy(e.id, event_id.data(), kShortId);
+            else std::memcpy(e.id, event_id.data(), event_id.size());
             pack(e, record, static_cast<std::uint8_t>(event_id.size() << 4));
             return;
         }
