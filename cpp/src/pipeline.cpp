@@ -20,15 +20,22 @@ Pipeline::Pipeline(std::shared_ptr<const Playbook> playbook)
     : playbook_(playbook ? std::move(playbook) : Playbook::default_playbook()) {}
 
 std::optional<std::size_t> Pipeline::find(const std::string& id) const {
-    const auto it = index_.find(id);
-    if (it == index_.end()) return std::nullopt;
-    return it->second;
+    const std::uint32_t at = index_.find(id);
+    if (at == IdIndex::kNone) return std::nullopt;
+    return at;
 }
 
 std::size_t Pipeline::adopt(Opportunity opportunity) {
-    if (index_.count(opportunity.id())) throw std::invalid_argument("opportunity " + quote(opportunity.id()) + " is already in the pipeline");
-    index_.emplace(opportunity.id(), opportunities_.size());
+    if (index_.find(opportunity.id()) != IdIndex::kNone)
+        throw std::invalid_argument("opportunity " + quote(opportunity.id()) + " is already in the pipeline");
+    if (opportunities_.size() >= IdIndex::kNone) throw std::length_error("a pipeline holds at most 4,294,967,294 opportunities");
     opportunities_.push_back(std::move(opportunity));
+    try {
+        index_.insert(opportunities_.back().id(), static_cast<std::uint32_t>(opportunities_.size() - 1));
+    } catch (...) {
+        opportunities_.pop_back();  // not half-added
+        throw;
+    }
     return opportunities_.size() - 1;
 }
 
@@ -44,35 +51,7 @@ std::unique_ptr<Record> rejected(const Event& e, std::string reason) {
     return r;
 }
 
-constexpr std::uint32_t kUnknown = UINT32_MAX;
-
-// A quick 32-bit hash of an event id, only to bring equal ids together
-// (equal hashes are compared in full): 8 bytes at a time, multiplied and mixed.
-std::uint32_t id_hash(std::string_view id) {
-    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ id.size();
-    std::size_t i = 0;
-    for (; i + 8 <= id.size(); i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, id.data() + i, 8);
-        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-        h ^= h >> 31;
-    }
-    // The last 1-7 bytes, in fixed-size (overlapping) loads: no call for a short copy.
-    const std::size_t rest = id.size() - i;
-    const char* p = id.data() + i;
-    std::uint64_t tail = 0;
-    if (rest >= 4) {
-        std::uint32_t lo, hi;
-        std::memcpy(&lo, p, 4);
-        std::memcpy(&hi, p + rest - 4, 4);
-        tail = static_cast<std::uint64_t>(hi) << 32 | lo;
-    } else {
-        for (std::size_t k = 0; k < rest; ++k) tail = tail << 8 | static_cast<unsigned char>(p[k]);
-    }
-    h = (h ^ tail) * 0x94D049BB133111EBull;
-    h ^= h >> 29;
-    return static_cast<std::uint32_t>(h ^ (h >> 32));
-}
+constexpr std::uint32_t kUnknown = IdIndex::kNone;
 
 // Sorts (key << 32 | position) values by key, stably: four passes of 8 bits,
 // their bucket sizes all counted in one pass first.
@@ -121,10 +100,9 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
     std::uint32_t previous_at = kUnknown;
     auto resolve = [&](std::uint32_t i, bool may_open) {
         const Event& e = *batch[i];
-        if (!previous || e.opportunity != *previous) {
-            const auto it = index_.find(e.opportunity);
+        if (!previous || !same_id(e.opportunity, *previous)) {
             previous = &e.opportunity;
-            previous_at = it == index_.end() ? kUnknown : static_cast<std::uint32_t>(it->second);
+            previous_at = index_.find(e.opportunity);  // kNone (== kUnknown) when unknown
         }
         if (previous_at == kUnknown && may_open && e.type() == EventType::open) {
             previous_at = static_cast<std::uint32_t>(adopt(Opportunity(e.opportunity, playbook_)));
@@ -138,7 +116,7 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
         where[i] = opp;
         unordered[opp] |= e.at < latest[opp];
         latest[opp] = std::max(latest[opp], e.at);
-        hashes.push_back(static_cast<std::uint64_t>(id_hash(e.id)) << 32 | i);
+        hashes.push_back(static_cast<std::uint64_t>(IdIndex::hash(e.id)) << 32 | i);
     };
     for (std::uint32_t i = 0; i < batch.size(); ++i) {
         const std::uint32_t opp = resolve(i, true);

@@ -6,9 +6,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "pursuit/id_index.hpp"
 #include "pursuit/opportunity.hpp"
 
 namespace pursuit {
@@ -71,7 +71,7 @@ public:
 private:
     std::shared_ptr<const Playbook> playbook_;
     std::deque<Opportunity> opportunities_;  // a deque: references stay valid as it grows
-    std::unordered_map<std::string, std::size_t> index_;
+    IdIndex index_;  // opportunity id -> place in opportunities_
 };
 
 }  // namespace pursuit
