@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "text.hpp"
@@ -70,13 +71,18 @@ void radix_sort_by_key(std::vector<std::uint64_t>& v) {
     }
 }
 
+// The i-th event of a batch held by value or through pointers.
+const Event& event_at(const std::vector<Event>& batch, std::size_t i) { return batch[i]; }
+const Event& event_at(const std::vector<const Event*>& batch, std::size_t i) { return *batch[i]; }
+
 }  // namespace
 
-std::vector<BatchRecord> Pipeline::apply(const std::vector<Event>& events, unsigned threads) {
-    std::vector<const Event*> batch;
-    batch.reserve(events.size());
-    for (const auto& e : events) batch.push_back(&e);
-    return apply(batch, threads);
+std::vector<BatchRecord> Pipeline::apply(const std::vector<Event>& batch, unsigned threads) {
+    return apply_batch(batch, threads);
+}
+
+std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch, unsigned threads) {
+    return apply_batch(batch, threads);
 }
 
 // Works on indices, never moving events: resolve each event's opportunity
@@ -84,7 +90,9 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<Event>& events, unsig
 // the batch (sorting hashes), group by opportunity (a counting sort, which
 // keeps the batch's order within each opportunity; re-sorted by time only
 // where it was out of order), then apply group by group.
-std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch, unsigned threads) {
+template <class Batch>
+std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned threads) {
+    constexpr bool kThroughPointers = std::is_same_v<Batch, std::vector<const Event*>>;
     if (batch.size() >= kUnknown) throw std::length_error("a batch is limited to 4,294,967,294 events");
     std::vector<BatchRecord> out(batch.size());
     std::vector<std::uint32_t> where(batch.size(), kUnknown);  // opportunity of each event
@@ -99,7 +107,7 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
     const std::string* previous = nullptr;
     std::uint32_t previous_at = kUnknown;
     auto resolve = [&](std::uint32_t i, bool may_open) {
-        const Event& e = *batch[i];
+        const Event& e = event_at(batch, i);
         if (!previous || !same_id(e.opportunity, *previous)) {
             previous = &e.opportunity;
             previous_at = index_.find(e.opportunity);  // kNone (== kUnknown) when unknown
@@ -112,13 +120,20 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
         return previous_at;
     };
     auto note = [&](std::uint32_t i, std::uint32_t opp) {
-        const Event& e = *batch[i];
+        const Event& e = event_at(batch, i);
         where[i] = opp;
         unordered[opp] |= e.at < latest[opp];
         latest[opp] = std::max(latest[opp], e.at);
         hashes.push_back(static_cast<std::uint64_t>(IdIndex::hash(e.id)) << 32 | i);
     };
     for (std::uint32_t i = 0; i < batch.size(); ++i) {
+        // This pass reads the start of each event (id, opportunity, time): events
+        // are large and may lie anywhere, so ask for it well ahead.
+        if (i + 16 < batch.size()) {
+            const char* ahead = reinterpret_cast<const char*>(&event_at(batch, i + 16));
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + 64);
+        }
         const std::uint32_t opp = resolve(i, true);
         if (opp == kUnknown) unresolved.push_back(i);
         else note(i, opp);
@@ -128,7 +143,7 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
         const std::uint32_t opp = resolve(i, false);
         if (opp != kUnknown) note(i, opp);
         else
-            out[i].rejected = rejected(*batch[i], "unknown opportunity " + quote(batch[i]->opportunity) +
+            out[i].rejected = rejected(event_at(batch, i), "unknown opportunity " + quote(event_at(batch, i).opportunity) +
                                                       ": its first event must be 'open'");
     }
     // Repeated ids: equal hashes end up next to each other, in batch order.
@@ -139,9 +154,9 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
         while (end < hashes.size() && hashes[end] >> 32 == hashes[k] >> 32) ++end;
         for (std::size_t j = k + 1; j < end; ++j) {
             const auto pos = static_cast<std::uint32_t>(hashes[j]);
-            const Event& e = *batch[pos];
+            const Event& e = event_at(batch, pos);
             for (std::size_t m = k; m < j; ++m) {
-                if (batch[static_cast<std::uint32_t>(hashes[m])]->id == e.id) {
+                if (event_at(batch, static_cast<std::uint32_t>(hashes[m])).id == e.id) {
                     out[pos].opportunity = where[pos];
                     out[pos].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
                     where[pos] = kUnknown;
@@ -167,7 +182,7 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
     for (std::size_t o = 0; o + 1 < start.size(); ++o)
         if (unordered[o])  // stable: ties keep the batch's order
             std::stable_sort(order.begin() + start[o], order.begin() + start[o + 1],
-                             [&](std::uint32_t a, std::uint32_t b) { return batch[a]->at < batch[b]->at; });
+                             [&](std::uint32_t a, std::uint32_t b) { return event_at(batch, a).at < event_at(batch, b).at; });
 
     // Split at opportunity boundaries into ranges of about equal size.
     const std::size_t n = std::max<std::size_t>(1, std::min<std::size_t>(threads, order.size() / 1024 + 1));
@@ -179,8 +194,8 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
     }
     cuts.push_back(order.size());
 
-    // Events are read out of order, so each is asked for early: its pointer
-    // (itself a random read of the batch) twice as far ahead as its contents.
+    // Events are read out of order, so each is asked for early; a batch of
+    // pointers has its pointer (itself a random read) asked for twice as far ahead.
     // The opportunity comes from the group's range, not from `where`.
     auto run = [&](std::size_t from, std::size_t to) {
         constexpr std::size_t kAhead = 8;
@@ -188,9 +203,10 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
         std::size_t group = static_cast<std::size_t>(where[order[from]]);
         Opportunity* opp = nullptr;
         for (std::size_t k = from; k < to; ++k) {
-            if (k + 2 * kAhead < to) __builtin_prefetch(&batch[order[k + 2 * kAhead]]);
+            if constexpr (kThroughPointers)
+                if (k + 2 * kAhead < to) __builtin_prefetch(&batch[order[k + 2 * kAhead]]);
             if (k + kAhead < to) {
-                const char* ahead = reinterpret_cast<const char*>(batch[order[k + kAhead]]);
+                const char* ahead = reinterpret_cast<const char*>(&event_at(batch, order[k + kAhead]));
                 for (std::size_t line = 0; line < sizeof(Event); line += 64) __builtin_prefetch(ahead + line);
                 __builtin_prefetch(&out[order[k + kAhead]], 1);
             }
@@ -202,8 +218,8 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
             const std::uint32_t pos = order[k];
             BatchRecord& entry = out[pos];
             entry.opportunity = static_cast<std::int64_t>(group);
-            if (opp->apply_unrecorded(*batch[pos]) == Verdict::rejected)
-                entry.rejected = std::make_unique<Record>(opp->rejection(*batch[pos]));
+            if (opp->apply_unrecorded(event_at(batch, pos)) == Verdict::rejected)
+                entry.rejected = std::make_unique<Record>(opp->rejection(event_at(batch, pos)));
             else
                 entry.history_index = static_cast<std::int64_t>(opp->history().size()) - 1;
         }

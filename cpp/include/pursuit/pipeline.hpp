@@ -69,6 +69,9 @@ public:
     }
 
 private:
+    template <class Batch>
+    std::vector<BatchRecord> apply_batch(const Batch& batch, unsigned threads);
+
     std::shared_ptr<const Playbook> playbook_;
     std::deque<Opportunity> opportunities_;  // a deque: references stay valid as it grows
     IdIndex index_;  // opportunity id -> place in opportunities_
