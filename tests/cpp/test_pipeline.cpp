@@ -202,3 +202,18 @@ TEST_CASE("repeated ids of every length are found in a batch", "[pipeline][error
         CHECK(p.record(out.back()).reason == "duplicate event id '" + again.id + "' in this batch");
     }
 }
+
+TEST_CASE("a batch of pointers to events gives what the same batch by value gives", "[pipeline]") {
+    auto events = stories(40);
+    events.push_back(events[3]);  // a repeated id
+    std::reverse(events.begin() + 10, events.begin() + 30);  // some opportunities out of order
+    std::vector<const Event*> pointers;
+    for (const auto& e : events) pointers.push_back(&e);
+    Pipeline by_value, through_pointers;
+    const auto a = by_value.apply(events);
+    const auto b = through_pointers.apply(pointers);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(by_value.record(a[i]) == through_pointers.record(b[i]));
+    REQUIRE(by_value.size() == through_pointers.size());
+    for (std::size_t i = 0; i < by_value.size(); ++i) CHECK(by_value.at(i).history() == through_pointers.at(i).history());
+}
