@@ -111,7 +111,7 @@ std::string invalid_reference(const Facts& facts, const Event& event, ContactInd
         event.body);
 }
 
-void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> named) {
+void record_fact(Facts& facts, const Event& event, const ContactIndex* named) {
     using namespace events;
     auto named_or = [&](const Text& id) { return named ? *named : index_of(facts, id); };
     std::visit(

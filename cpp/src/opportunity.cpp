@@ -178,7 +178,7 @@ struct Opportunity::Impl final : GateOracle {
             case EventType::buyer_stage: return buyer(std::get<events::BuyerStageChange>(e.body), e, r);
             default: {
                 const bool weakens = weakens_evidence(e);
-                record_fact(facts, e, named);
+                record_fact(facts, e, &named);
                 if (weakens) recheck(r);
             }
         }

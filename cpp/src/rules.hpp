@@ -27,8 +27,9 @@ inline bool names_references(EventType type) {
     }
 }
 // Records a fact event (and the closing facts of lose / disqualify); `named`
-// as found by invalid_reference, or looked up when not given.
-void record_fact(Facts& facts, const Event& event, std::optional<ContactIndex> named = std::nullopt);
+// as found by invalid_reference, or looked up when not given. (A pointer, not
+// an optional: an optional built in two stores and read in one stalls.)
+void record_fact(Facts& facts, const Event& event, const ContactIndex* named = nullptr);
 
 // gates.cpp
 RequirementStatus evaluate(const Requirement& requirement, RequirementRef ref, const Opportunity& opportunity,
