@@ -214,6 +214,16 @@ struct Opportunity::Impl final : GateOracle {
         return r.verdict;
     }
 
+    // Events are usually applied from an array, one after another, and an
+    // event spans six cache lines that the hardware does not fetch ahead in
+    // time: ask for the one two places on. A prefetch never faults, so when
+    // the event is not in an array this costs only the instruction.
+    static void ahead(const Event& e) {
+        const auto next = reinterpret_cast<std::uintptr_t>(&e) + 2 * sizeof(Event);
+        for (std::size_t line = 0; line < sizeof(Event); line += 64)
+            __builtin_prefetch(reinterpret_cast<const void*>(next + line));
+    }
+
     // `applying` names the event while it is being applied, exceptions or not.
     struct Applying {
         const std::string*& slot;
@@ -274,6 +284,7 @@ Opportunity& Opportunity::operator=(Opportunity&& other) noexcept {
 Opportunity::~Opportunity() = default;
 
 const Record& Opportunity::apply(const Event& event) {
+    Impl::ahead(event);  // (batches know their order, and prefetch themselves)
     impl_->apply(event);
     impl_->current.event_id = event.id;
     return impl_->current;
