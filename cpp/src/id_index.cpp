@@ -42,8 +42,9 @@ bool IdIndex::holds(const Slot& s, std::string_view id) const {
     return same_id(std::string_view(long_).substr(where[0], where[1]), id);
 }
 
-std::uint32_t IdIndex::find(std::string_view id, std::uint32_t h) const {
+std::uint32_t IdIndex::find(std::string_view id) const {
     if (slots_.empty()) return kNone;
+    const std::uint32_t h = hash(id);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
         const Slot& s = slots_[i];

@@ -143,8 +143,9 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
         const std::uint32_t opp = resolve(i, false);
         if (opp != kUnknown) note(i, opp);
         else
-            out[i].rejected = rejected(event_at(batch, i), "unknown opportunity " + quote(event_at(batch, i).opportunity) +
-                                                      ": its first event must be 'open'");
+            out[i].rejected = rejected(event_at(batch, i), "unknown opportunity " +
+                                                                quote(event_at(batch, i).opportunity) +
+                                                                ": its first event must be 'open'");
     }
     // Repeated ids: equal hashes end up next to each other, in batch order.
     if (unresolved.empty()) radix_sort_by_key(hashes);
@@ -182,7 +183,9 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
     for (std::size_t o = 0; o + 1 < start.size(); ++o)
         if (unordered[o])  // stable: ties keep the batch's order
             std::stable_sort(order.begin() + start[o], order.begin() + start[o + 1],
-                             [&](std::uint32_t a, std::uint32_t b) { return event_at(batch, a).at < event_at(batch, b).at; });
+                             [&](std::uint32_t a, std::uint32_t b) {
+                                 return event_at(batch, a).at < event_at(batch, b).at;
+                             });
 
     // Split at opportunity boundaries into ranges of about equal size.
     const std::size_t n = std::max<std::size_t>(1, std::min<std::size_t>(threads, order.size() / 1024 + 1));

@@ -113,8 +113,8 @@ public:
             entries_.size() < entries_.capacity()) {
             Entry& e = entries_.emplace_back();
             e.at = record.at;
-            // A string's buffer holds at least 16 bytes (its capacity, 15 or
-            // more, plus the terminator), so the fixed-size copy stays inside it.
+            // A string's buffer holds capacity() + 1 bytes, so a fixed-size
+            // copy of kShortId bytes stays inside it (and needs no call).
             if (event_id.capacity() >= kShortId) std::memcpy(e.id, event_id.data(), kShortId);
             else std::memcpy(e.id, event_id.data(), event_id.size());
             pack(e, record, static_cast<std::uint8_t>(event_id.size() << 4));

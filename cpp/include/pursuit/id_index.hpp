@@ -22,8 +22,7 @@ public:
 
     std::size_t size() const { return count_; }
     // The place of `id`, or kNone.
-    std::uint32_t find(std::string_view id) const { return find(id, hash(id)); }
-    std::uint32_t find(std::string_view id, std::uint32_t hash) const;
+    std::uint32_t find(std::string_view id) const;
     // Adds `id` at `place`; the id must not be in the index yet.
     void insert(std::string_view id, std::uint32_t place);
 
