@@ -29,6 +29,10 @@ std::optional<std::size_t> Pipeline::find(const std::string& id) const {
 std::size_t Pipeline::adopt(Opportunity opportunity) {
     if (index_.find(opportunity.id()) != IdIndex::kNone)
         throw std::invalid_argument("opportunity " + quote(opportunity.id()) + " is already in the pipeline");
+    return add(std::move(opportunity));
+}
+
+std::size_t Pipeline::add(Opportunity opportunity) {
     if (opportunities_.size() >= IdIndex::kNone) throw std::length_error("a pipeline holds at most 4,294,967,294 opportunities");
     opportunities_.push_back(std::move(opportunity));
     try {
@@ -113,7 +117,7 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
             previous_at = index_.find(e.opportunity);  // kNone (== kUnknown) when unknown
         }
         if (previous_at == kUnknown && may_open && e.type() == EventType::open) {
-            previous_at = static_cast<std::uint32_t>(adopt(Opportunity(e.opportunity, playbook_)));
+            previous_at = static_cast<std::uint32_t>(add(Opportunity(e.opportunity, playbook_)));  // just looked up
             latest.push_back(INT64_MIN);
             unordered.push_back(0);
         }

@@ -71,6 +71,7 @@ public:
 private:
     template <class Batch>
     std::vector<BatchRecord> apply_batch(const Batch& batch, unsigned threads);
+    std::size_t add(Opportunity opportunity);  // as adopt, for an id known to be new
 
     std::shared_ptr<const Playbook> playbook_;
     std::deque<Opportunity> opportunities_;  // a deque: references stay valid as it grows
