@@ -286,7 +286,7 @@ Opportunity::~Opportunity() = default;
 const Record& Opportunity::apply(const Event& event) {
     Impl::ahead(event);  // (batches know their order, and prefetch themselves)
     impl_->apply(event);
-    impl_->current.event_id = event.id;
+    copy_id(impl_->current.event_id, event.id);
     return impl_->current;
 }
 Verdict Opportunity::apply_unrecorded(const Event& event) { return impl_->apply(event); }

@@ -1,4 +1,4 @@
-// Private helpers for text: comparing ids quickly, and showing user text
+// Private helpers for text: comparing and copying ids quickly, and showing user text
 // inside messages safely.
 #pragma once
 
@@ -24,6 +24,18 @@ inline bool same_id(std::string_view a, std::string_view b) {
     for (std::size_t i = 0; i < n; ++i)
         if (p[i] != q[i]) return false;
     return true;
+}
+
+// Copies one id over another. Successive event ids are usually short and of
+// one length: then a fixed-size copy of the short-string buffers (each holds
+// capacity() + 1 bytes) replaces the library's call.
+inline void copy_id(std::string& to, const std::string& from) {
+    constexpr std::size_t kBuffer = 16;
+    if (to.size() == from.size() && to.capacity() >= kBuffer - 1 && from.capacity() >= kBuffer - 1 &&
+        from.size() < kBuffer)
+        std::memcpy(to.data(), from.data(), kBuffer);
+    else
+        to = from;
 }
 
 inline bool has_control(std::string_view s) {

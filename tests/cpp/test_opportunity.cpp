@@ -147,6 +147,22 @@ TEST_CASE("history records every applied event with its time and positions", "[o
     CHECK(h.back().after.step == Step::tracking);
 }
 
+TEST_CASE("the returned record names its event, whatever the lengths of successive ids", "[opportunity]") {
+    // Ids of one length are copied over the last by a fixed-size copy; others the usual way.
+    Opportunity opp("OPP-1");
+    Story s;
+    std::vector<std::size_t> lengths{1, 1, 9, 9, 9, 15, 15, 14, 16, 16, 40, 3, 3, 15, 2, 2};
+    for (std::size_t n = 0; n < lengths.size(); ++n) {
+        Event e = n == 0 ? s.open() : s.note();
+        e.id = std::string(lengths[n], static_cast<char>('a' + n));
+        const Record& r = opp.apply(e);
+        CHECK(r.event_id == e.id);
+        CHECK(r.event_id.size() == lengths[n]);
+        CHECK(std::string(r.event_id.c_str()) == e.id);  // terminated where it ends
+        CHECK(opp.history().event_id(n) == e.id);
+    }
+}
+
 TEST_CASE("copies are independent; moves keep custom checks pointing at the right opportunity", "[opportunity]") {
     auto playbook = std::make_shared<Playbook>(*Playbook::default_playbook());
     playbook->add_custom(Gate::qualification, "named", {"n", "n"}, {"n", "n"},
