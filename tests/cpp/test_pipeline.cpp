@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "builders.hpp"
 #include "pursuit/json.hpp"
@@ -216,4 +217,40 @@ TEST_CASE("a batch of pointers to events gives what the same batch by value give
     for (std::size_t i = 0; i < a.size(); ++i) CHECK(by_value.record(a[i]) == through_pointers.record(b[i]));
     REQUIRE(by_value.size() == through_pointers.size());
     for (std::size_t i = 0; i < by_value.size(); ++i) CHECK(by_value.at(i).history() == through_pointers.at(i).history());
+}
+
+TEST_CASE("in a large batch only the repeats are rejected, and equal hashes of different ids are not repeats",
+          "[pipeline][errors]") {
+    // Repeats are found by their ids' hashes: two different ids here share
+    // their whole 32-bit hash, and must both be kept.
+    std::unordered_map<std::uint32_t, std::string> by_hash;
+    std::string twin_a, twin_b;
+    for (int k = 0; twin_a.empty(); ++k) {
+        const std::string id = "t-" + std::to_string(k);
+        const auto [it, added] = by_hash.emplace(IdIndex::hash(id), id);
+        if (!added) twin_a = it->second, twin_b = id;
+    }
+    REQUIRE(IdIndex::hash(twin_a) == IdIndex::hash(twin_b));
+
+    std::vector<Event> events;
+    for (int o = 0; o < 400; ++o) {
+        Story s("OPP-" + std::to_string(o));
+        events.push_back(s.open());
+        for (int k = 0; k < 60; ++k) events.push_back(s.note());
+    }
+    events[1000].id = twin_a;
+    events[20000].id = twin_b;
+    // Event 1234's id comes three times more, event 2222's once.
+    const std::set<std::size_t> repeats{5000, 9000, 17000, 24001};
+    for (std::size_t at : repeats) events[at].id = events[at == 24001 ? 2222 : 1234].id;
+
+    Pipeline p;
+    const auto out = p.apply(events);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        INFO("event " << i);
+        if (repeats.count(i))
+            CHECK(p.record(out[i]).reason == "duplicate event id '" + events[i].id + "' in this batch");
+        else
+            CHECK(p.verdict(out[i]) == Verdict::accepted);
+    }
 }
