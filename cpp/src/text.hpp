@@ -26,16 +26,26 @@ inline bool same_id(std::string_view a, std::string_view b) {
     return true;
 }
 
-// Copies one id over another. Successive event ids are usually short and of
-// one length: then a fixed-size copy of the short-string buffers (each holds
-// capacity() + 1 bytes) replaces the library's call.
+// Copies one id over another. Successive event ids are usually of one length:
+// then, as in same_id, a few fixed-size (overlapping) copies replace the
+// library's call, and no byte past the id is touched.
 inline void copy_id(std::string& to, const std::string& from) {
-    constexpr std::size_t kBuffer = 16;
-    if (to.size() == from.size() && to.capacity() >= kBuffer - 1 && from.capacity() >= kBuffer - 1 &&
-        from.size() < kBuffer)
-        std::memcpy(to.data(), from.data(), kBuffer);
-    else
+    const std::size_t n = from.size();
+    if (n != to.size() || n > 16) {
         to = from;
+        return;
+    }
+    char* p = to.data();
+    const char* q = from.data();
+    if (n >= 8) {
+        std::memcpy(p, q, 8);
+        std::memcpy(p + n - 8, q + n - 8, 8);
+    } else if (n >= 4) {
+        std::memcpy(p, q, 4);
+        std::memcpy(p + n - 4, q + n - 4, 4);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) p[i] = q[i];
+    }
 }
 
 inline bool has_control(std::string_view s) {
