@@ -1,15 +1,8 @@
 // Throughput of the C++ lifecycle engine: a realistic, mixed event stream over
 // 100,000 opportunities replayed through pursuit::Opportunity::apply.
 //
-// The stream is built once, in memory, before any timing (seeded std::mt19937,
-// so every run replays the same events). Each opportunity gets a story of
-// ~20-40 events that follows DOMAIN.md's default gates: open, warning signals,
-// contacts, qualification answers, evidence, insights, competitors, buyer-stage
-// moves, advances (most accepted, some refused at the gate), occasional
-// contact_left / evidence_revoked that make the opportunity fall back, and a
-// win / lose / disqualify for a share of them. Interactions are the most
-// frequent kind. The stories are then interleaved as a real stream would be:
-// all events sorted by time.
+// The stream is lifecycle_stream.hpp's: stories that follow DOMAIN.md's default
+// gates, interleaved by time as a real stream would be.
 //
 // Benchmarks (see benchmarks/README.md for the figures):
 //   BM_Floor_VisitEvents       the floor: walk the stream, std::visit each body
@@ -30,6 +23,15 @@
 //   BM_Pipeline_Apply_GroupedBatch
 //                              as BM_Pipeline_Apply over a batch in which each
 //                              opportunity's events arrive together.
+//   BM_Diag_Floor_TimeOrderedByOpportunity
+//                              diagnostic: the floor's visit over the stream in
+//                              time order, taken opportunity by opportunity (the
+//                              order a batch applies it in): reading events out
+//                              of place.
+//   BM_Diag_StateLatency/N     diagnostic, the machine alone: one dependent load
+//                              anywhere in memory the size of N opportunities'
+//                              state, what reaching a cold opportunity costs.
+// PURSUIT_BENCH_OPPORTUNITIES=N shrinks the stream to N opportunities (same mix).
 // In PreResolved and HashLookup, constructing the opportunities (and destroying
 // the previous iteration's) is done with the timer paused; the last iteration's
 // are destroyed after the loop, when the timer has stopped.
@@ -62,365 +64,13 @@
 #include "pursuit/time.hpp"
 #include "pursuit/vocabulary.hpp"
 
+#include "lifecycle_stream.hpp"
+
 namespace {
 
 using namespace pursuit;
+using namespace pursuit::bench;
 
-constexpr std::size_t kDefaultOpportunities = 100'000;
-constexpr std::uint32_t kSeed = 20260302;
-constexpr Timestamp kStreamStart = 1'704'067'200LL * kMicrosPerSecond;  // 2024-01-01T00:00:00Z
-
-// ---------------------------------------------------------------------------
-// The stream
-// ---------------------------------------------------------------------------
-
-// 100,000 unless PURSUIT_BENCH_OPPORTUNITIES says otherwise (a smaller stream
-// is handy under valgrind; the figures in the README are for the default).
-std::size_t opportunity_count() {
-    static const std::size_t n = [] {
-        const char* v = std::getenv("PURSUIT_BENCH_OPPORTUNITIES");
-        const long long parsed = v ? std::atoll(v) : 0;
-        return parsed > 0 ? static_cast<std::size_t>(parsed) : kDefaultOpportunities;
-    }();
-    return n;
-}
-
-struct Stream {
-    std::vector<std::string> opportunity_ids;  // index -> id
-    std::vector<Event> events;                 // all opportunities, sorted by time
-    std::vector<std::size_t> target;           // events[i] belongs to opportunity target[i]
-};
-
-enum class Ending { win, lose, disqualify, open };
-
-// Writes one opportunity's story, event by event, at strictly increasing times.
-class StoryWriter {
-public:
-    StoryWriter(std::mt19937& rng, std::vector<Event>& out, std::vector<std::size_t>& target, std::uint64_t& seq,
-                std::size_t index, const std::string& opportunity)
-        : rng_(rng), out_(out), target_(target), seq_(seq), index_(index), opp_(opportunity) {
-        t_ = kStreamStart + uniform(0, 540) * kMicrosPerDay + uniform(0, 86'399) * kMicrosPerSecond;
-        owner_ = "rep-" + std::to_string(uniform(1, 40));
-    }
-
-    void write() {
-        const int draw = uniform(0, 99);
-        const Ending ending = draw < 30 ? Ending::win : draw < 50 ? Ending::lose : draw < 65 ? Ending::disqualify
-                                                                                            : Ending::open;
-        int reach = 4;  // how many advances the story gets through
-        if (ending == Ending::lose) reach = uniform(1, 4);
-        if (ending == Ending::disqualify) reach = chance(70) ? 1 : 2;
-        if (ending == Ending::open) reach = uniform(0, 4);
-
-        identification();
-        if (reach > 0) {
-            advance();  // -> qualification
-            qualification(ending == Ending::disqualify && reach == 1);
-        }
-        if (reach > 1) {
-            advance();  // -> tracking
-            tracking(ending == Ending::disqualify && reach == 2);
-        }
-        if (reach > 2) {
-            advance();  // -> monitoring
-            monitoring();
-        }
-        if (reach > 3) {
-            advance();  // -> verification
-            verification();
-        }
-        finish(ending);
-    }
-
-private:
-    int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-    bool chance(int percent) { return uniform(0, 99) < percent; }
-    template <class T, std::size_t N>
-    const T& pick(const std::array<T, N>& values) {
-        return values[static_cast<std::size_t>(uniform(0, static_cast<int>(N) - 1))];
-    }
-
-    Event& emit(events::Body body) {
-        t_ += uniform(30, 3 * 24 * 60) * 60 * kMicrosPerSecond;  // 30 minutes to 3 days later
-        Event e;
-        e.id = "e-" + std::to_string(seq_++);
-        e.opportunity = opp_;
-        e.at = t_;
-        if (chance(85)) e.actor = owner_;
-        e.body = std::move(body);
-        out_.push_back(std::move(e));
-        target_.push_back(index_);
-        return out_.back();
-    }
-
-    Text some_active_contact() {
-        if (active_.empty() || chance(30)) return std::nullopt;
-        return active_[static_cast<std::size_t>(uniform(0, static_cast<int>(active_.size()) - 1))];
-    }
-
-    std::string contact(std::vector<Role> roles, Authority authority, Stance stance) {
-        static const std::array<std::string, 8> names{"Wang Wei", "Li Na",      "Zhang Min", "Liu Yang",
-                                                      "Chen Jie", "Zhao Lei",   "Huang Li",  "Zhou Tao"};
-        static const std::array<std::string, 6> titles{"CIO", "CFO", "IT manager", "Purchasing", "COO", "Engineer"};
-        events::Contact c;
-        c.contact = "c-" + std::to_string(next_contact_++);
-        c.name = pick(names);
-        c.title = pick(titles);
-        c.roles = std::move(roles);
-        c.authority = authority;
-        c.stance = stance;
-        c.access = true;
-        if (chance(40)) c.focus = std::vector<std::string>{"cost", "integration"};
-        active_.push_back(c.contact);
-        const std::string id = c.contact;
-        emit(std::move(c));
-        return id;
-    }
-
-    // Day-to-day traffic between the milestones: mostly interactions.
-    void chatter(int lo, int hi) {
-        static const std::array<std::string, 5> notes{"call went well", "sent the proposal",
-                                                      "客户要求补充方案细节 / asked for details", "demo scheduled",
-                                                      "waiting on legal"};
-        for (int n = uniform(lo, hi); n > 0; --n) {
-            const int kind = uniform(0, 99);
-            if (kind < 84) {
-                events::Interaction i;
-                i.channel = static_cast<Channel>(uniform(0, static_cast<int>(size<Channel>()) - 1));
-                i.direction = static_cast<Direction>(uniform(0, static_cast<int>(size<Direction>()) - 1));
-                i.volume = static_cast<std::uint32_t>(chance(80) ? 1 : uniform(2, 5));
-                i.contact = some_active_contact();
-                Event& e = emit(std::move(i));
-                if (chance(10)) e.note = pick(notes);
-            } else if (kind < 92) {
-                emit(events::Note{}).note = pick(notes);
-            } else if (kind < 96) {
-                emit(events::Signal{static_cast<SignalKind>(uniform(1, 4)), some_active_contact()});
-            } else if (!active_.empty()) {
-                // An upsert that refines what is known (focus issues), never the stance or roles.
-                events::Contact c;
-                c.contact = active_.front();
-                c.focus = std::vector<std::string>{"security", "timeline"};
-                emit(std::move(c));
-            }
-        }
-    }
-
-    void advance() { emit(events::Advance{}); }
-
-    void identification() {
-        events::Open o;
-        o.account = "Account " + std::to_string(index_ % 9973);
-        o.name = "ERP rollout " + std::to_string(index_);
-        o.amount = 10'000.0 * uniform(5, 500);
-        o.currency = std::string("CNY");
-        o.expected_close = static_cast<Date>(t_ / kMicrosPerDay + uniform(60, 240));
-        o.owner = owner_;
-        emit(std::move(o));
-        chatter(0, 2);
-        emit(events::Signal{chance(50) ? SignalKind::implicit_need : SignalKind::intent_change, std::nullopt});
-        if (chance(12)) advance();  // too early: no contact yet (refused)
-        first_ = contact({Role::stakeholder}, Authority::medium, Stance::supporter);
-        chatter(1, 3);
-    }
-
-    void qualification(bool unfunded) {
-        auto qualify = [&](Criterion c, Answer a) {
-            Event& e = emit(events::Qualify{c, a});
-            if (chance(30)) e.note = std::string("confirmed in the kick-off meeting");
-        };
-        qualify(Criterion::funding, unfunded ? Answer::no : Answer::yes);
-        qualify(Criterion::timing, Answer::yes);
-        qualify(Criterion::business_driver, Answer::yes);
-        if (chance(60)) qualify(Criterion::relationship, chance(50) ? Answer::yes : Answer::no);
-        chatter(0, 2);
-        qualify(Criterion::unique_value, Answer::yes);
-        qualify(Criterion::decision_process, chance(80) ? Answer::yes : Answer::no);
-        key_person_ = contact({Role::key_person, Role::key_opinion_leader}, Authority::high, Stance::neutral);
-        chatter(0, 2);
-        if (chance(15)) advance();  // too early: no key-person access yet (refused)
-        emit(events::Evidence{EvidenceKind::key_person_access, key_person_});
-        chatter(0, 1);
-    }
-
-    void tracking(bool unfunded_later) {
-        emit(events::Insight{InsightTopic::goals, "cut month-end close from 10 to 3 days"});
-        emit(events::Insight{InsightTopic::problem, "three ledgers reconciled by hand"});
-        chatter(0, 2);
-        emit(events::Insight{InsightTopic::investment_reason, "audit finding"});
-        if (chance(50)) emit(events::Insight{InsightTopic::industry, "retail, 40 stores"});
-        emit(events::Insight{InsightTopic::benefits, "fewer errors, faster reporting"});
-        if (chance(30)) emit(events::Insight{InsightTopic::political_ecology, "CFO and CIO compete for budget"});
-        if (unfunded_later) {
-            // The budget was withdrawn: the tracking gate no longer holds (falls back), then disqualified.
-            emit(events::Qualify{Criterion::funding, Answer::no});
-            return;
-        }
-        contact({Role::communicator, Role::stakeholder}, Authority::medium, Stance::advocate);
-        emit(events::BuyerStageChange{BuyerStage::need_definition, chance(90)});
-        chatter(0, 2);
-        if (chance(15)) advance();  // too early: no buyer commitment yet (refused)
-        commitment_ = chance(60) ? EvidenceKind::time_commitment : EvidenceKind::resource_commitment;
-        emit(events::Evidence{commitment_, chance(50) ? Text(key_person_) : std::nullopt});
-        chatter(0, 1);
-    }
-
-    void monitoring() {
-        if (chance(75)) {
-            events::Competitor c;
-            c.name = chance(50) ? "SAP" : "Kingdee";
-            c.strengths = {"brand", "price"};
-            c.weaknesses = {"slow delivery"};
-            c.strategy = std::string("discount deep late in the deal");
-            if (chance(30)) c.ties = {first_};
-            emit(std::move(c));
-        } else {
-            events::Competitor c;
-            c.none = true;
-            emit(std::move(c));
-        }
-        if (chance(6)) {
-            // The commitment is withdrawn: back to tracking until a new one arrives.
-            emit(events::EvidenceRevoked{commitment_, std::nullopt});
-            chatter(0, 2);
-            emit(events::Evidence{EvidenceKind::resource_commitment, std::nullopt});
-            advance();  // -> monitoring again
-        }
-        if (chance(50)) {
-            events::Contact c;  // the first contact turns out to coach us
-            c.contact = first_;
-            c.roles = std::vector<Role>{Role::stakeholder, Role::sales_guide};
-            emit(std::move(c));
-        } else {
-            contact({Role::sales_guide}, Authority::low, Stance::supporter);
-        }
-        emit(events::BuyerStageChange{BuyerStage::evaluation, std::nullopt});
-        chatter(1, 3);
-    }
-
-    void verification() {
-        if (chance(15)) {
-            // The key person leaves: their access evidence goes with them and the
-            // opportunity falls back to qualification; a successor is found.
-            emit(events::ContactLeft{key_person_});
-            active_.erase(std::find(active_.begin(), active_.end(), key_person_));
-            chatter(0, 2);
-            key_person_ = contact({Role::key_person}, Authority::high, Stance::neutral);
-            emit(events::Evidence{EvidenceKind::key_person_access, key_person_});
-            // Whatever the old key person had committed left with them: the successor re-commits.
-            emit(events::Evidence{EvidenceKind::resource_commitment, key_person_});
-            advance();  // -> tracking
-            advance();  // -> monitoring
-            advance();  // -> verification
-        }
-        emit(events::BuyerStageChange{BuyerStage::final_approval, std::nullopt});
-        emit(events::Evidence{EvidenceKind::budget_commitment, key_person_});
-        chatter(0, 2);
-    }
-
-    void finish(Ending ending) {
-        switch (ending) {
-            case Ending::win:
-                if (chance(3)) advance();  // verification is the last step (not applicable)
-                emit(events::Win{});
-                if (chance(50)) emit(events::BuyerStageChange{BuyerStage::purchased, std::nullopt});
-                chatter(0, 1);
-                break;
-            case Ending::lose: {
-                const bool to_competitor = chance(50);
-                emit(events::Lose{to_competitor ? LossReason::competitor
-                                                : static_cast<LossReason>(uniform(1, 5)),
-                                  to_competitor ? Text("SAP") : std::nullopt});
-                if (chance(10)) {
-                    emit(events::Reopen{});
-                    chatter(1, 2);
-                }
-                break;
-            }
-            case Ending::disqualify: emit(events::Disqualify{"no budget this year"}); break;
-            case Ending::open: chatter(0, 2); break;
-        }
-    }
-
-    std::mt19937& rng_;
-    std::vector<Event>& out_;
-    std::vector<std::size_t>& target_;
-    std::uint64_t& seq_;
-    std::size_t index_;
-    const std::string& opp_;
-    Timestamp t_ = 0;
-    std::string owner_;
-    std::vector<std::string> active_;
-    int next_contact_ = 1;
-    std::string first_, key_person_;
-    EvidenceKind commitment_ = EvidenceKind::time_commitment;
-};
-
-Stream build_stream() {
-    Stream s;
-    std::mt19937 rng(kSeed);
-    std::vector<Event> events;
-    std::vector<std::size_t> target;
-    const std::size_t count = opportunity_count();
-    events.reserve(count * 32);
-    target.reserve(count * 32);
-    std::uint64_t seq = 1;
-    s.opportunity_ids.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        char id[32];
-        std::snprintf(id, sizeof id, "OPP-%06zu", i + 1);
-        s.opportunity_ids.emplace_back(id);
-    }
-    for (std::size_t i = 0; i < count; ++i)
-        StoryWriter(rng, events, target, seq, i, s.opportunity_ids[i]).write();
-
-    // Interleave as a real stream: by time (stable, so each story keeps its order).
-    std::vector<std::size_t> order(events.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return events[a].at < events[b].at; });
-    s.events.reserve(events.size());
-    s.target.reserve(events.size());
-    for (std::size_t k : order) {
-        s.events.push_back(std::move(events[k]));
-        s.target.push_back(target[k]);
-    }
-    return s;
-}
-
-const Stream& stream() {
-    static const Stream s = build_stream();
-    return s;
-}
-
-// Diagnostic: the same events, one opportunity's story after another (not
-// interleaved), so that consecutive events hit the same, cache-warm opportunity.
-const Stream& grouped_stream() {
-    static const Stream g = [] {
-        const Stream& s = stream();
-        std::vector<std::size_t> order(s.events.size());
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return s.target[a] < s.target[b]; });
-        Stream out;
-        out.opportunity_ids = s.opportunity_ids;
-        out.events.reserve(s.events.size());
-        out.target.reserve(s.events.size());
-        for (std::size_t k : order) {
-            out.events.push_back(s.events[k]);
-            out.target.push_back(s.target[k]);
-        }
-        return out;
-    }();
-    return g;
-}
-
-std::vector<Opportunity> fresh_opportunities(const Stream& s) {
-    std::vector<Opportunity> opps;
-    opps.reserve(s.opportunity_ids.size());
-    for (const auto& id : s.opportunity_ids) opps.emplace_back(id);
-    return opps;
-}
 
 // ---------------------------------------------------------------------------
 // The benchmarks
@@ -493,6 +143,77 @@ void BM_Replay_PreResolved(benchmark::State& state) { replay_pre_resolved(state,
 // gap to PreResolved is what the interleaving costs (cache misses on 100,000
 // opportunities' state), not what the engine computes.
 void BM_Diag_Replay_GroupedByOpportunity(benchmark::State& state) { replay_pre_resolved(state, grouped_stream()); }
+
+// The stream in time order taken opportunity by opportunity, as a batch applies
+// it: the events' places in that order (a stable counting sort, as the batch
+// does) and their opportunities in that order (read in sequence, as the batch's
+// group ranges are).
+struct OpportunityOrder {
+    std::vector<std::uint32_t> event, opportunity;
+};
+
+const OpportunityOrder& opportunity_order() {
+    static const OpportunityOrder order = [] {
+        const Stream& s = stream();
+        std::vector<std::uint32_t> start(s.opportunity_ids.size() + 1, 0);
+        for (std::size_t t : s.target) ++start[t + 1];
+        for (std::size_t o = 1; o < start.size(); ++o) start[o] += start[o - 1];
+        OpportunityOrder out;
+        out.event.resize(s.events.size());
+        for (std::size_t i = 0; i < s.events.size(); ++i) out.event[start[s.target[i]]++] = static_cast<std::uint32_t>(i);
+        for (std::uint32_t i : out.event) out.opportunity.push_back(static_cast<std::uint32_t>(s.target[i]));
+        return out;
+    }();
+    return order;
+}
+
+void read_ahead(const Stream& s, const OpportunityOrder& order, std::size_t k) {
+    if (k + 8 >= order.event.size()) return;
+    const char* ahead = reinterpret_cast<const char*>(&s.events[order.event[k + 8]]);
+    for (std::size_t line = 0; line < sizeof(Event); line += 64) __builtin_prefetch(ahead + line);
+}
+
+// The floor of a batch in time order: every event visited as in the floor row,
+// in opportunity order and read ahead as the batch reads them. No engine, no
+// resolving, no grouping.
+void BM_Diag_Floor_TimeOrderedByOpportunity(benchmark::State& state) {
+    const Stream& s = stream();
+    const OpportunityOrder& order = opportunity_order();
+    for (auto _ : state) {
+        std::uint64_t sum = 0;
+        for (std::size_t k = 0; k < order.event.size(); ++k) {
+            read_ahead(s, order, k);
+            const Event& e = s.events[order.event[k]];
+            sum += order.opportunity[k] + static_cast<std::uint64_t>(e.at) + e.id.size() + touch(e);
+        }
+        benchmark::DoNotOptimize(sum);
+    }
+    set_rates(state, s.events.size());
+}
+
+// The machine, not the engine: one dependent load at a random place in memory
+// the size of N opportunities' state after the replay (4,656 bytes each, as
+// main() reports), i.e. what reaching a cold opportunity costs at least when
+// events arrive in time order. A pointer chase over a random cycle of lines.
+void BM_Diag_StateLatency(benchmark::State& state) {
+    struct alignas(64) Line {
+        Line* next;
+    };
+    const std::size_t lines = static_cast<std::size_t>(state.range(0)) * 4656 / sizeof(Line);
+    std::vector<Line> memory(lines);
+    std::vector<std::size_t> cycle(lines);
+    std::iota(cycle.begin(), cycle.end(), std::size_t{0});
+    std::shuffle(cycle.begin() + 1, cycle.end(), std::mt19937_64(1));
+    for (std::size_t i = 0; i < lines; ++i) memory[cycle[i]].next = &memory[cycle[(i + 1) % lines]];
+    constexpr std::size_t kLoads = 1'000'000;
+    const Line* at = &memory[0];
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < kLoads; ++i) at = at->next;
+        benchmark::DoNotOptimize(at);
+    }
+    state.counters["per_load"] = benchmark::Counter(
+        static_cast<double>(kLoads), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
 
 // The engine plus the id -> opportunity lookup a stream consumer would do.
 void BM_Replay_HashLookup(benchmark::State& state) {
@@ -568,6 +289,8 @@ BENCHMARK(BM_Replay_PreResolved)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Replay_HashLookup)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Replay_WithConstruction)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Diag_Replay_GroupedByOpportunity)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Diag_Floor_TimeOrderedByOpportunity)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Diag_StateLatency)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------------------
 // The one-time check (untimed): is the mix realistic, and what does it cost in memory?
