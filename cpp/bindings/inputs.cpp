@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "pyjson.hpp"
 
@@ -16,6 +17,28 @@ namespace {
 void add(Parsed& p, std::vector<Event> events) {
     p.owned = std::move(events);
     for (const auto& e : p.owned) p.events.push_back(&e);
+}
+
+// A numpy integer of any width and signedness, as JSON.
+nlohmann::json whole_number(const char* cell, char kind, std::size_t size) {
+    auto read = [cell](auto v) {
+        std::memcpy(&v, cell, sizeof v);  // numpy cells need not be aligned
+        return nlohmann::json(v);
+    };
+    if (kind == 'u') {
+        switch (size) {
+            case 1: return read(std::uint8_t{});
+            case 2: return read(std::uint16_t{});
+            case 4: return read(std::uint32_t{});
+            default: return read(std::uint64_t{});
+        }
+    }
+    switch (size) {
+        case 1: return read(std::int8_t{});
+        case 2: return read(std::int16_t{});
+        case 4: return read(std::int32_t{});
+        default: return read(std::int64_t{});
+    }
 }
 
 }  // namespace
@@ -91,8 +114,8 @@ Parsed parse_columns(const py::dict& columns, std::size_t rows) {
                     if (std::isnan(d)) continue;
                     if (d == std::floor(d) && std::fabs(d) < 9.0e15) j[c.key] = static_cast<std::int64_t>(d);
                     else j[c.key] = d;
-                } else if (c.kind == 'i' && c.itemsize == 8) {
-                    j[c.key] = *reinterpret_cast<const std::int64_t*>(cell);
+                } else if (c.kind == 'i' || c.kind == 'u') {
+                    j[c.key] = whole_number(cell, c.kind, c.itemsize);
                 } else if (c.kind == 'b') {
                     j[c.key] = *reinterpret_cast<const bool*>(cell);
                 } else {

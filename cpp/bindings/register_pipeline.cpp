@@ -155,6 +155,16 @@ void register_pipeline(py::module_& m) {
             if (!i) throw py::key_error(id);
             return &self.pipeline.at(*i);
         }, py::return_value_policy::reference_internal)
+        // One event for one of its opportunities (a view's apply), judged as a
+        // batch of one, so ids applied to any opportunity count.
+        .def("apply_one", [](PyPipeline& self, const Event& e, const std::string& id) {
+            const auto i = self.pipeline.find(id);
+            if (!i) throw py::key_error(id);
+            Opportunity* opp = &self.pipeline.at(*i);
+            if (e.opportunity != id) return record_dict(opp, opp->apply(e));  // refused there, with the reason
+            const auto entries = self.pipeline.apply(std::vector<const Event*>{&e});
+            return record_dict(opp, self.pipeline.record(entries.front()));
+        })
         .def("adopt", [](PyPipeline& self, const Opportunity& o) { self.pipeline.adopt(o); })
         .def("snapshot", &snapshot)
         .def("outcomes", &outcomes);

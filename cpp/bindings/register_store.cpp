@@ -29,6 +29,12 @@ IngestOptions options_for(bool collect_conflicts, std::size_t batch_size, const 
     return options;
 }
 
+py::list messages(const std::vector<StoreError>& errors) {
+    py::list out;
+    for (const auto& e : errors) out.append(py::str(e.what()));
+    return out;
+}
+
 py::dict summary(const IngestResult& r, const std::vector<EventError>& input_errors) {
     py::list errors, conflicts;
     for (const auto& err : input_errors) errors.append(event_error(err));
@@ -109,18 +115,29 @@ void register_store(py::module_& m) {
                  }
                  return summary(r, r.errors);
              })
+        // (events, messages of the rows set aside); with collect=False an unreadable row raises.
         .def("events",
-             [](const Store& s, std::optional<std::int64_t> as_of_us) {
-                 py::gil_scoped_release release;
-                 return EventBatch{s.events(as_of_us)};
+             [](const Store& s, std::optional<std::int64_t> as_of_us, bool collect) {
+                 std::vector<StoreError> unreadable;
+                 EventBatch batch;
+                 {
+                     py::gil_scoped_release release;
+                     batch.events = s.events(as_of_us, collect ? &unreadable : nullptr);
+                 }
+                 return py::make_tuple(std::move(batch), messages(unreadable));
              },
-             py::arg("as_of_us") = py::none())
+             py::arg("as_of_us") = py::none(), py::arg("collect") = false)
         .def("events_of",
-             [](const Store& s, const std::string& opportunity, std::optional<std::int64_t> as_of_us) {
-                 py::gil_scoped_release release;
-                 return EventBatch{s.events_of(opportunity, as_of_us)};
+             [](const Store& s, const std::string& opportunity, std::optional<std::int64_t> as_of_us, bool collect) {
+                 std::vector<StoreError> unreadable;
+                 EventBatch batch;
+                 {
+                     py::gil_scoped_release release;
+                     batch.events = s.events_of(opportunity, as_of_us, collect ? &unreadable : nullptr);
+                 }
+                 return py::make_tuple(std::move(batch), messages(unreadable));
              },
-             py::arg("opportunity"), py::arg("as_of_us") = py::none())
+             py::arg("opportunity"), py::arg("as_of_us") = py::none(), py::arg("collect") = false)
         .def("stats",
              [](const Store& s) {
                  const StoreStats st = s.stats();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pursuit/json.hpp"
+#include "strict_json.hpp"
 #include "text.hpp"
 
 namespace pursuit {
@@ -66,9 +67,8 @@ public:
         if (!v.is_string()) fail(key, std::string("expected a string, got ") + type_name(v));
         const auto& s = v.get_ref<const std::string&>();
         if (s.empty()) fail(key, "must not be empty");
-        if (s.size() > max)
-            fail(key, "is " + std::to_string(s.size()) + " bytes, longer than the limit of " +
-                          std::to_string(max));
+        if (const std::size_t n = characters(s); n > max)
+            fail(key, "is " + std::to_string(n) + " characters, longer than the limit of " + std::to_string(max));
         return s;
     }
     std::string text(std::string_view key, std::size_t max) { return text(key, required(key), max); }
@@ -278,75 +278,6 @@ events::Body read_body(EventType type, Reader& r) {
     r.fail("type", "unhandled event type");
 }
 
-// Rejects duplicate keys (a JSON object would silently keep the last) and
-// excessive nesting (which no event needs) while nlohmann parses.
-// nlohmann's DOM builder, plus what it does not check: a key repeated in one
-// object, and nesting depth. (Checked with a callback before; the callback
-// parser copied every key into a JSON value, a sixth of the parse.)
-class StrictSax {
-public:
-    StrictSax(json& root, std::size_t line) : dom_(root), line_(line) {}
-
-    bool null() { return value() && dom_.null(); }
-    bool boolean(bool v) { return value() && dom_.boolean(v); }
-    bool number_integer(json::number_integer_t v) { return value() && dom_.number_integer(v); }
-    bool number_unsigned(json::number_unsigned_t v) { return value() && dom_.number_unsigned(v); }
-    bool number_float(json::number_float_t v, const std::string& text) { return value() && dom_.number_float(v, text); }
-    bool string(std::string& v) { return value() && dom_.string(v); }
-    bool binary(json::binary_t& v) { return value() && dom_.binary(v); }
-    bool start_object(std::size_t n) {
-        enter();
-        starts_.push_back(keys_.size());
-        return dom_.start_object(n);
-    }
-    bool key(std::string& k) {
-        value();
-        const auto first = keys_.begin() + static_cast<std::ptrdiff_t>(starts_.back());
-        if (std::find(first, keys_.end(), k) != keys_.end()) throw EventError("", line_, k, "appears twice in one object");
-        keys_.push_back(k);
-        return dom_.key(k);
-    }
-    bool end_object() {
-        --depth_;
-        keys_.resize(starts_.back());
-        starts_.pop_back();
-        return dom_.end_object();
-    }
-    bool start_array(std::size_t n) {
-        enter();
-        return dom_.start_array(n);
-    }
-    bool end_array() {
-        --depth_;
-        return dom_.end_array();
-    }
-    template <class Exception>  // the concrete type: the DOM parser throws what it is given
-    bool parse_error(std::size_t position, const std::string& token, const Exception& ex) {
-        return dom_.parse_error(position, token, ex);
-    }
-
-private:
-    // The depths are those the callback saw: a container at the depth it opens
-    // in, a key or value at the depth of its container plus one.
-    void too_deep() const {
-        throw EventError("", line_, "", "nesting deeper than " + std::to_string(Limits::depth) + " levels");
-    }
-    bool value() const {
-        if (depth_ > Limits::depth) too_deep();
-        return true;
-    }
-    void enter() {
-        if (depth_ > Limits::depth) too_deep();
-        ++depth_;
-    }
-
-    nlohmann::detail::json_sax_dom_parser<json> dom_;
-    std::size_t line_;
-    std::size_t depth_ = 0;
-    std::vector<std::string> keys_;     // the keys of every open object, outermost first
-    std::vector<std::size_t> starts_;  // where each open object's keys begin in keys_
-};
-
 }  // namespace
 
 Event event_from_json(const json& value, std::size_t line) {
@@ -376,19 +307,9 @@ Event parse_event(std::string_view text, std::size_t line) {
                                            " bytes, longer than the limit of " + std::to_string(Limits::line));
     json value;
     try {
-        StrictSax sax(value, line);
-        json::sax_parse(text.begin(), text.end(), &sax);
-    } catch (const json::parse_error& err) {
-        // nlohmann says "[json.exception.parse_error.101] parse error at line 1,
-        // column 13: syntax error ..."; its line is always 1 here, so keep the
-        // column and the explanation.
-        std::string detail = err.what();
-        const auto cut = detail.find(": ");
-        if (cut != std::string::npos) detail.erase(0, cut + 2);
-        // "; last read: '...'" echoes raw input, possibly invalid UTF-8.
-        const auto echo = detail.find("; last read:");
-        if (echo != std::string::npos) detail.erase(echo);
-        throw EventError("", line, "", "malformed JSON at column " + std::to_string(err.byte) + ": " + detail);
+        value = parse_strict_json(text, Limits::depth);
+    } catch (const StrictJsonError& err) {
+        throw EventError(err.id, line, err.field(), err.reason);
     }
     return event_from_json(value, line);
 }

@@ -142,10 +142,34 @@ std::vector<std::string_view> split_lines(const std::string& text) {
     return lines;
 }
 
+// A text that is not UTF-8 JSON Lines at all gets one error that names the
+// problem and the conversion, instead of one parser message per line.
+std::optional<EventError> not_json_lines(std::string_view text) {
+    const std::string_view head = text.substr(0, 4096);
+    if (head.substr(0, 2) == "\xFF\xFE" || head.substr(0, 2) == "\xFE\xFF" || head.find('\0') != std::string_view::npos)
+        return EventError("", 1, "",
+                          "the file is not UTF-8 (it holds NUL bytes or a UTF-16 byte-order mark: likely UTF-16); "
+                          "convert it, e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.jsonl "
+                          "(文件不是 UTF-8 编码，可能是 UTF-16：请先转换)");
+    const std::size_t cr = text.find('\r');
+    if (cr != std::string_view::npos && cr + 1 < text.size() && text.find('\n') == std::string_view::npos)
+        return EventError("", 1, "",
+                          "lines end with a carriage return alone (CR, old Mac style), not a line feed; "
+                          "convert them, e.g. tr '\\r' '\\n' < FILE > FILE.jsonl (行尾只有 CR：请转换为 LF)");
+    return std::nullopt;
+}
+
 }  // namespace
 
 JsonlResult read_jsonl(std::istream& in, OnError on_error) {
     const std::string text = slurp(in);
+    if (auto problem = not_json_lines(text)) {
+        if (on_error == OnError::raise) throw *problem;
+        JsonlResult result;
+        result.errors.push_back(std::move(*problem));
+        result.lines = 1;
+        return result;
+    }
     const std::vector<std::string_view> lines = split_lines(text);
 
     const std::size_t threads = std::clamp<std::size_t>(lines.size() / kLinesPerThread, 1,
@@ -200,9 +224,16 @@ namespace {
 class JsonlFeed : public EventFeed {
 public:
     JsonlFeed(std::string text, OnError on_error)
-        : text_(std::move(text)), lines_(split_lines(text_)), on_error_(on_error) {
+        : text_(std::move(text)), problem_(not_json_lines(text_)),
+          lines_(problem_ ? std::vector<std::string_view>{} : split_lines(text_)), on_error_(on_error) {
         events_.reserve(lines_.size());  // never reallocates: the store holds pointers into it
         judge_.emplace(events_, errors_, on_error_);
+        if (problem_) {  // nothing to parse: the one error is the whole answer
+            if (on_error_ == OnError::raise) failure_ = std::make_exception_ptr(*problem_);
+            else errors_.push_back(*problem_);
+            done_ = true;
+            return;
+        }
         // Parsing is the slower half: every core parses, the writer's too (measured
         // faster than leaving the writer a core to itself).
         const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
@@ -306,6 +337,7 @@ private:
     }
 
     const std::string text_;
+    const std::optional<EventError> problem_;
     const std::vector<std::string_view> lines_;
     const OnError on_error_;
     std::vector<Event> events_;

@@ -75,7 +75,7 @@ struct Opportunity::Impl final : GateOracle {
             return "the opportunity is already open (since " + format_timestamp(facts.header.opened_at) + ")";
         if (e.at <= last_at) {
             for (std::size_t i = history.size(); i > 0 && history.at(i - 1) >= e.at; --i)
-                if (history.event_id(i - 1) == e.id) return "duplicate of the applied event " + quote(e.id);
+                if (history.event_id(i - 1) == e.id) return already_applied(e.id, history.at(i - 1));
             if (e.at < last_at)
                 return "out of order: at " + format_timestamp(e.at) + ", before the latest applied event (" +
                        format_timestamp(last_at) + "); apply events in time order";
@@ -285,6 +285,18 @@ Opportunity::~Opportunity() = default;
 
 const Record& Opportunity::apply(const Event& event) {
     Impl::ahead(event);  // (batches know their order, and prefetch themselves)
+    // One at a time, an id already in the history is refused whatever its
+    // time (a pipeline checks its batches against all its opportunities).
+    const History& h = impl_->history;
+    for (std::size_t i = 0; i < h.size(); ++i)
+        if (h.event_id(i) == event.id && event.opportunity == impl_->id) {
+            Record& r = impl_->current;
+            impl_->start(r, event);
+            r.verdict = Verdict::rejected;
+            r.reason = already_applied(event.id, h.at(i));
+            r.event_id = event.id;
+            return r;
+        }
     impl_->apply(event);
     copy_id(impl_->current.event_id, event.id);
     return impl_->current;

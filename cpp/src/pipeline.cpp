@@ -11,8 +11,10 @@
 #include <string_view>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
+#include "rules.hpp"
 #include "text.hpp"
 
 namespace pursuit {
@@ -40,6 +42,10 @@ std::size_t Pipeline::add(Opportunity opportunity) {
     } catch (...) {
         opportunities_.pop_back();  // not half-added
         throw;
+    }
+    if (const std::size_t n = opportunities_.back().history().size()) {  // adopted with its history
+        events_ += n;
+        applied_current_ = false;
     }
     return opportunities_.size() - 1;
 }
@@ -79,6 +85,24 @@ void radix_sort_by_key(std::vector<std::uint64_t>& v) {
 const Event& event_at(const std::vector<Event>& batch, std::size_t i) { return batch[i]; }
 const Event& event_at(const std::vector<const Event*>& batch, std::size_t i) { return *batch[i]; }
 
+// Runs `run` over each range between cuts on its own thread.
+template <class Run>
+void run_split(std::size_t n, const std::vector<std::size_t>& cuts, Run& run) {
+    std::vector<std::exception_ptr> errors(n);
+    std::vector<std::thread> workers;
+    for (std::size_t k = 0; k < n; ++k)
+        workers.emplace_back([&, k] {
+            try {
+                run(cuts[k], cuts[k + 1]);
+            } catch (...) {
+                errors[k] = std::current_exception();
+            }
+        });
+    for (auto& w : workers) w.join();
+    for (auto& err : errors)
+        if (err) std::rethrow_exception(err);
+}
+
 }  // namespace
 
 std::vector<BatchRecord> Pipeline::apply(const std::vector<Event>& batch, unsigned threads) {
@@ -89,21 +113,58 @@ std::vector<BatchRecord> Pipeline::apply(const std::vector<const Event*>& batch,
     return apply_batch(batch, threads);
 }
 
-// Works on indices, never moving events: resolve each event's opportunity
-// (one lookup per run of events naming the same one), find ids repeated in
-// the batch (sorting hashes), group by opportunity (a counting sort, which
-// keeps the batch's order within each opportunity; re-sorted by time only
-// where it was out of order), then apply group by group.
+// Works on indices, never moving events: find ids repeated in the batch
+// (sorting hashes) or applied before, resolve each other event's opportunity
+// (one lookup per run of events naming the same one), group by opportunity (a
+// counting sort, which keeps the batch's order within each opportunity;
+// re-sorted by time only where it was out of order), then apply group by group.
 template <class Batch>
 std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned threads) {
     constexpr bool kThroughPointers = std::is_same_v<Batch, std::vector<const Event*>>;
     if (batch.size() >= kUnknown) throw std::length_error("a batch is limited to 4,294,967,294 events");
+    const std::size_t events_before = events_;
     std::vector<BatchRecord> out(batch.size());
     std::vector<std::uint32_t> where(batch.size(), kUnknown);  // opportunity of each event
     std::vector<Timestamp> latest(opportunities_.size(), INT64_MIN);
     std::vector<std::uint8_t> unordered(opportunities_.size(), 0);
-    std::vector<std::uint64_t> hashes;  // (hash of the id) << 32 | position, for resolved events
-    hashes.reserve(batch.size());
+    // Repeated ids first, so that a refused `open` creates nothing: within the
+    // batch (equal hashes end up next to each other, in batch order; the first
+    // stays), then ids applied by earlier batches, as one at a time. A
+    // pipeline that held nothing before this batch has none of those.
+    {
+        std::vector<std::uint64_t> hashes(batch.size());  // (hash of the id) << 32 | position
+        for (std::uint32_t i = 0; i < batch.size(); ++i)
+            hashes[i] = static_cast<std::uint64_t>(IdIndex::hash(event_at(batch, i).id)) << 32 | i;
+        radix_sort_by_key(hashes);
+        for (std::size_t k = 0; k < hashes.size();) {
+            std::size_t end = k + 1;
+            while (end < hashes.size() && hashes[end] >> 32 == hashes[k] >> 32) ++end;
+            for (std::size_t j = k + 1; j < end; ++j) {
+                const auto pos = static_cast<std::uint32_t>(hashes[j]);
+                const Event& e = event_at(batch, pos);
+                for (std::size_t m = k; m < j; ++m) {
+                    if (event_at(batch, static_cast<std::uint32_t>(hashes[m])).id == e.id) {
+                        const std::uint32_t known = index_.find(e.opportunity);
+                        out[pos].opportunity = known == kUnknown ? -1 : static_cast<std::int64_t>(known);
+                        out[pos].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
+                        break;
+                    }
+                }
+            }
+            k = end;
+        }
+    }
+    const bool fresh = events_before == 0;
+    if (!fresh) {
+        refresh_applied();
+        std::vector<std::uint32_t> suspects, known;
+        for (std::uint32_t i = 0; i < batch.size(); ++i)
+            if (!out[i].rejected && applied_.count(hash_id(event_at(batch, i).id))) {
+                suspects.push_back(i);
+                known.push_back(index_.find(event_at(batch, i).opportunity));
+            }
+        refuse_applied(suspects, known, [&](std::uint32_t i) -> const Event& { return event_at(batch, i); }, out);
+    }
 
     // Resolving: opportunities opened in this batch exist before anything
     // applies, so an event before its opportunity's open is resolved again at the end.
@@ -128,7 +189,6 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
         where[i] = opp;
         unordered[opp] |= e.at < latest[opp];
         latest[opp] = std::max(latest[opp], e.at);
-        hashes.push_back(static_cast<std::uint64_t>(IdIndex::hash(e.id)) << 32 | i);
     };
     for (std::uint32_t i = 0; i < batch.size(); ++i) {
         // This pass reads the start of each event (id, opportunity, time): events
@@ -138,6 +198,7 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
             __builtin_prefetch(ahead);
             __builtin_prefetch(ahead + 64);
         }
+        if (out[i].rejected) continue;
         const std::uint32_t opp = resolve(i, true);
         if (opp == kUnknown) unresolved.push_back(i);
         else note(i, opp);
@@ -151,27 +212,6 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
                                                                 quote(event_at(batch, i).opportunity) +
                                                                 ": its first event must be 'open'");
     }
-    // Repeated ids: equal hashes end up next to each other, in batch order.
-    if (unresolved.empty()) radix_sort_by_key(hashes);
-    else std::sort(hashes.begin(), hashes.end());  // the late-resolved are out of position order
-    for (std::size_t k = 0; k < hashes.size();) {
-        std::size_t end = k + 1;
-        while (end < hashes.size() && hashes[end] >> 32 == hashes[k] >> 32) ++end;
-        for (std::size_t j = k + 1; j < end; ++j) {
-            const auto pos = static_cast<std::uint32_t>(hashes[j]);
-            const Event& e = event_at(batch, pos);
-            for (std::size_t m = k; m < j; ++m) {
-                if (event_at(batch, static_cast<std::uint32_t>(hashes[m])).id == e.id) {
-                    out[pos].opportunity = where[pos];
-                    out[pos].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
-                    where[pos] = kUnknown;
-                    break;
-                }
-            }
-        }
-        k = end;
-    }
-    std::vector<std::uint64_t>().swap(hashes);
 
     // Grouping by opportunity, in batch order within each.
     std::vector<std::uint32_t> start(opportunities_.size() + 1, 0);
@@ -233,22 +273,64 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
     };
     if (n == 1) {
         run(0, order.size());
-        return out;
+    } else {
+        run_split(n, cuts, run);
     }
-    std::vector<std::exception_ptr> errors(n);
-    std::vector<std::thread> workers;
-    for (std::size_t k = 0; k < n; ++k)
-        workers.emplace_back([&, k] {
-            try {
-                run(cuts[k], cuts[k + 1]);
-            } catch (...) {
-                errors[k] = std::current_exception();
-            }
-        });
-    for (auto& w : workers) w.join();
-    for (auto& err : errors)
-        if (err) std::rethrow_exception(err);
+    if (fresh) {
+        applied_current_ = false;  // built when a later batch needs it
+    } else {
+        for (std::uint32_t i = 0; i < batch.size(); ++i)
+            if (out[i].history_index >= 0) applied_.insert(hash_id(event_at(batch, i).id));
+    }
+    events_ += order.size();
     return out;
+}
+
+std::uint64_t Pipeline::hash_id(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+void Pipeline::refresh_applied() {
+    if (applied_current_) return;
+    applied_.clear();
+    applied_.reserve(events_);
+    for (const auto& opp : opportunities_)
+        for (std::size_t i = 0; i < opp.history().size(); ++i) applied_.insert(hash_id(opp.history().event_id(i)));
+    applied_current_ = true;
+}
+
+// The suspects' hashes are among the applied ones: find each id itself, in
+// its own opportunity first (`known`, kUnknown for one not yet in the
+// pipeline), else anywhere (rare: an id reused for another opportunity, or two
+// ids sharing a hash).
+template <class EventAt>
+void Pipeline::refuse_applied(const std::vector<std::uint32_t>& suspects, const std::vector<std::uint32_t>& known,
+                              EventAt event_at, std::vector<BatchRecord>& out) const {
+    auto refuse = [&](std::size_t k, Timestamp at, std::string_view other) {
+        const Event& e = event_at(suspects[k]);
+        out[suspects[k]].opportunity = known[k] == kUnknown ? -1 : static_cast<std::int64_t>(known[k]);
+        out[suspects[k]].rejected = rejected(e, already_applied(e.id, at, other));
+    };
+    std::unordered_map<std::string_view, std::vector<std::size_t>> elsewhere;
+    for (std::size_t k = 0; k < suspects.size(); ++k) {
+        const std::string& id = event_at(suspects[k]).id;
+        if (known[k] != kUnknown) {
+            const History& h = opportunities_[known[k]].history();
+            std::size_t i = 0;
+            while (i < h.size() && h.event_id(i) != id) ++i;
+            if (i < h.size()) {
+                refuse(k, h.at(i), {});
+                continue;
+            }
+        }
+        elsewhere[id].push_back(k);
+    }
+    if (elsewhere.empty()) return;
+    for (const auto& opp : opportunities_)
+        for (std::size_t i = 0; i < opp.history().size(); ++i) {
+            const auto found = elsewhere.find(opp.history().event_id(i));
+            if (found == elsewhere.end()) continue;
+            for (std::size_t k : found->second)
+                if (!out[suspects[k]].rejected) refuse(k, opp.history().at(i), opp.id());
+        }
 }
 
 SnapshotColumns Pipeline::snapshot() const {

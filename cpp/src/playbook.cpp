@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "playbook_reader.hpp"
+#include "strict_json.hpp"
 #include "text.hpp"
 
 namespace pursuit {
@@ -118,9 +119,9 @@ Playbook Playbook::from_json(const json& doc) {
 Playbook Playbook::parse(std::string_view text) {
     json doc;
     try {
-        doc = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& err) {
-        throw PlaybookError("", "malformed JSON at byte " + std::to_string(err.byte));
+        doc = parse_strict_json(text, 64);
+    } catch (const StrictJsonError& err) {
+        throw PlaybookError(err.pointer(), err.reason);
     }
     return from_json(doc);
 }

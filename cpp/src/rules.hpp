@@ -2,8 +2,11 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "pursuit/opportunity.hpp"
+#include "pursuit/time.hpp"
+#include "text.hpp"
 
 namespace pursuit {
 
@@ -30,6 +33,15 @@ inline bool names_references(EventType type) {
 // as found by invalid_reference, or looked up when not given. (A pointer, not
 // an optional: an optional built in two stores and read in one stalls.)
 void record_fact(Facts& facts, const Event& event, const ContactIndex* named = nullptr);
+
+// Why an event whose id was applied before is refused: one rule, whichever
+// path the event came by (one at a time, a batch, a later batch).
+inline std::string already_applied(std::string_view event_id, Timestamp applied_at,
+                                   std::string_view other_opportunity = {}) {
+    std::string out = "event id " + quote(event_id) + " was already applied";
+    if (!other_opportunity.empty()) out += " to opportunity " + quote(other_opportunity);
+    return out + " (at " + format_timestamp(applied_at) + "); each event id applies once";
+}
 
 // gates.cpp
 RequirementStatus evaluate(const Requirement& requirement, RequirementRef ref, const Opportunity& opportunity,

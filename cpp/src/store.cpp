@@ -133,13 +133,17 @@ const std::string& Store::path() const { return impl_->path; }
 
 namespace {
 
-std::vector<Event> read_events(Statement& query, const std::string& path) {
+// A row that does not parse (written by something else, or damaged) stops
+// the read, or is set aside in `unreadable` so the rest can be replayed.
+std::vector<Event> read_events(Statement& query, const std::string& path, std::vector<StoreError>* unreadable) {
     std::vector<Event> out;
     while (query.step()) {
         try {
             out.push_back(parse_event(query.view(1)));
         } catch (const EventError& err) {
-            throw StoreError(path, "stored event #" + std::to_string(query.integer(0)) + " cannot be read: " + err.what());
+            StoreError bad(path, "stored event #" + std::to_string(query.integer(0)) + " cannot be read: " + err.what());
+            if (!unreadable) throw bad;
+            unreadable->push_back(std::move(bad));
         }
     }
     return out;
@@ -154,18 +158,19 @@ std::vector<Event> in_replay_order(std::vector<Event> events) {
 
 }  // namespace
 
-std::vector<Event> Store::events(std::optional<Timestamp> as_of) const {
+std::vector<Event> Store::events(std::optional<Timestamp> as_of, std::vector<StoreError>* unreadable) const {
     std::lock_guard lock(impl_->mutex);
     Statement q(impl_->db, "SELECT seq, body FROM events WHERE at <= ?1 ORDER BY seq", impl_->path);
     q.bind(1, as_of.value_or(INT64_MAX));
-    return in_replay_order(read_events(q, impl_->path));
+    return in_replay_order(read_events(q, impl_->path, unreadable));
 }
 
-std::vector<Event> Store::events_of(const std::string& opportunity, std::optional<Timestamp> as_of) const {
+std::vector<Event> Store::events_of(const std::string& opportunity, std::optional<Timestamp> as_of,
+                                    std::vector<StoreError>* unreadable) const {
     std::lock_guard lock(impl_->mutex);
     Statement q(impl_->db, "SELECT seq, body FROM events WHERE opportunity = ?1 AND at <= ?2 ORDER BY seq", impl_->path);
     q.bind(1, opportunity).bind(2, as_of.value_or(INT64_MAX));
-    return in_replay_order(read_events(q, impl_->path));
+    return in_replay_order(read_events(q, impl_->path, unreadable));
 }
 
 StoreStats Store::stats() const {

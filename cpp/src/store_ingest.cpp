@@ -81,6 +81,9 @@ IngestResult Store::ingest(EventFeed& feed, const IngestOptions& options) {
     };
     report();
 
+    // A conflict that raises undoes the whole ingest, so under raise the input
+    // is one transaction; under collect each batch commits as it is written.
+    const bool all_or_nothing = options.on_error == OnError::raise;
     bool open = false;        // a transaction is open
     std::size_t pending = 0;  // batches written in it, not yet committed
     auto commit = [&] {
@@ -127,10 +130,8 @@ IngestResult Store::ingest(EventFeed& feed, const IngestOptions& options) {
                     result.conflicts.push_back(std::move(conflict));
                     continue;
                 }
-                feed.check();  // an unreadable event in the input comes first: then nothing stays
-                s.exec("ROLLBACK TO batch; RELEASE batch");
-                commit();  // the batches before this one stay
-                throw conflict;
+                feed.check();  // an unreadable event in the input comes first
+                throw conflict;  // nothing stays (see all_or_nothing)
             }
             if (inserted == 0) {
                 s.exec("ROLLBACK TO batch; RELEASE batch");  // nothing new: no batch recorded
@@ -141,7 +142,7 @@ IngestResult Store::ingest(EventFeed& feed, const IngestOptions& options) {
             }
             result.inserted += inserted;
             // Held open while an error in the input could still undo everything.
-            if (feed.checked()) commit();
+            if (feed.checked() && !all_or_nothing) commit();
             done += current.size();
             unreported.push_back(done);
             report();

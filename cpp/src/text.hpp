@@ -54,6 +54,14 @@ inline bool has_control(std::string_view s) {
     return false;
 }
 
+// Length in characters (Unicode code points) of valid UTF-8: what limits
+// count, as JSON Schema's maxLength does.
+inline std::size_t characters(std::string_view s) {
+    std::size_t n = 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
 // 'value' for an error message: control characters escaped, and long values
 // cut (at a UTF-8 boundary) so a hostile string cannot flood a log.
 inline std::string quote(std::string_view s, std::size_t max = 64) {

@@ -104,7 +104,13 @@ std::optional<Timestamp> parse_timestamp(std::string_view s, std::string* why) {
     }
     if (pos != s.size()) return fail<Timestamp>(why, "unexpected characters after the offset");
     const Timestamp local_s = *day * 86'400 + hh * 3600 + mm * 60 + ss;
-    return (local_s - offset_s) * kMicrosPerSecond + micros;
+    const Timestamp utc_s = local_s - offset_s;
+    // Stored and written back in UTC, so the UTC time must be readable again.
+    static const Timestamp first_s = days_from_civil(1900, 1, 1) * 86'400;
+    static const Timestamp end_s = days_from_civil(10000, 1, 1) * 86'400;
+    if (utc_s < first_s || utc_s >= end_s)
+        return fail<Timestamp>(why, "in UTC this time falls outside the years 1900..9999");
+    return utc_s * kMicrosPerSecond + micros;
 }
 
 std::string format_timestamp(Timestamp at) {

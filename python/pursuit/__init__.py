@@ -10,7 +10,7 @@ from .opportunity import GateReport, Opportunity, RequirementStatus, Result
 from .options import options
 from .pipeline import BatchSummary, Pipeline
 from .playbook import Playbook, PlaybookError, RequirementError
-from .store import IngestSummary, Store, StoreError, StoreStats
+from .store import IngestSummary, Store, StoreError, StoreStats, StoreWarning
 from .summary import EventSummary, summarize
 from .vocabulary import (
     Answer, Authority, BuyerStage, Channel, Criterion, Direction, EventType, EvidenceKind, Gate,
@@ -23,7 +23,7 @@ __version__ = _metadata.version("pursuit")
 __all__ = [
     "Answer", "Authority", "BatchSummary", "BuyerStage", "Channel", "Criterion", "Direction", "Event", "EventError",
     "GateReport", "Opportunity", "Pipeline", "Playbook", "PlaybookError", "RequirementError", "RequirementStatus",
-    "Result", "options", "Store", "StoreError", "StoreStats", "IngestSummary",
+    "Result", "options", "Store", "StoreError", "StoreStats", "StoreWarning", "IngestSummary",
     "EventFile", "EventSummary", "EventType", "EvidenceKind", "Gate", "InsightTopic", "Lang",
     "LossReason", "Outcome", "RequirementKind", "Role", "SignalKind", "Stance", "Step", "Term",
     "Verdict", "RiskFlag", "Severity", "ConnectionLevel", "ForecastCategory", "data", "parse_jsonl", "read_jsonl", "summarize", "__version__",

@@ -130,7 +130,10 @@ class Opportunity:
     # --- applying events ---
     def apply(self, event: EventLike) -> Result:
         """Apply one event (a dict, JSON text or :class:`Event`)."""
-        return Result._from(self._core.apply(as_event(event)))
+        event = as_event(event)
+        if hasattr(self._owner, "_apply_one"):  # in a pipeline: judged against all of it
+            return Result._from(self._owner._apply_one(event, self.id))
+        return Result._from(self._core.apply(event))
 
     def apply_all(self, events: Iterable[EventLike]) -> list[Result]:
         return [self.apply(e) for e in events]

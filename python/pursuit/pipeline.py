@@ -41,20 +41,36 @@ def _categorical(codes: np.ndarray, vocabulary) -> pd.Categorical:
     return pd.Categorical.from_codes(codes.astype(np.int16), categories=[t.value for t in vocabulary], ordered=True)
 
 
+def _frame_error(column: str, reason: str) -> EventError:
+    err = EventError(f"DataFrame, column {column!r}: {reason}")
+    err.event_id, err.line, err.field, err.reason = None, None, column, reason
+    return err
+
+
 def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
     """DataFrame columns as numpy arrays, one conversion per column (never per event)."""
+    names = [str(name) for name in df.columns]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            # A dict of columns would keep only the last: refuse rather than guess.
+            raise _frame_error(name, f"the DataFrame has {names.count(name)} columns named {name!r}; "
+                                     "rename or drop all but one (df.loc[:, ~df.columns.duplicated()])")
+        seen.add(name)
     out = {}
-    for name, col in df.items():
+    for name, col in zip(names, (df.iloc[:, i] for i in range(df.shape[1]))):
         if isinstance(col.dtype, pd.DatetimeTZDtype):
-            out[str(name)] = col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
+            out[name] = col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
         elif pd.api.types.is_datetime64_dtype(col.dtype):
             raise ValueError(f"column {name!r} holds times without a time zone; localize it (e.g. .dt.tz_localize('UTC'))")
         elif isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iuf":
-            out[str(name)] = col.to_numpy(dtype="float64", na_value=np.nan)  # nullable Int64 and friends
-        elif isinstance(col.dtype, np.dtype) and col.dtype.kind in "fib":
-            out[str(name)] = col.to_numpy()
+            out[name] = col.to_numpy(dtype="float64", na_value=np.nan)  # nullable Int64 and friends
+        elif isinstance(col.dtype, np.dtype) and col.dtype.kind == "f" and col.dtype.itemsize not in (4, 8):
+            out[name] = col.to_numpy(dtype="float64")  # float16, longdouble
+        elif isinstance(col.dtype, np.dtype) and col.dtype.kind in "fiub":
+            out[name] = np.ascontiguousarray(col.to_numpy()).astype(col.dtype.newbyteorder("="), copy=False)
         else:
-            out[str(name)] = col.to_numpy(dtype=object, na_value=None)
+            out[name] = col.to_numpy(dtype=object, na_value=None)
     return out
 
 
@@ -126,6 +142,10 @@ class Pipeline:
             return True
         except (KeyError, TypeError):
             return False
+
+    def _apply_one(self, event: Event, opportunity: str) -> Any:
+        """One event for the opportunity ``opportunity`` (its view's ``apply``), as a batch of one."""
+        return self._core.apply_one(event, opportunity)
 
     def __getitem__(self, id: str) -> Opportunity:
         """The opportunity ``id`` (a live view: later batches update it)."""

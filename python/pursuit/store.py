@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
@@ -20,9 +21,14 @@ from .opportunity import Opportunity
 from .pipeline import Pipeline, batch_input
 from .playbook import Playbook
 
-__all__ = ["Store", "StoreError", "IngestSummary", "StoreStats"]
+__all__ = ["Store", "StoreError", "StoreWarning", "IngestSummary", "StoreStats"]
 
 StoreError = _core.StoreError
+
+
+class StoreWarning(UserWarning):
+    """Stored rows were skipped because they cannot be read (``on_error="collect"``)."""
+
 
 _PLAYBOOK_KEY = "playbook"
 Progress = Union[bool, Callable[[int, int], Any], None]
@@ -103,20 +109,20 @@ class Store:
     ) -> IngestSummary:
         """Append events (a JSON Lines path, a DataFrame, or dicts / :class:`Event`).
 
-        Events already stored are skipped, so ingesting a file twice changes nothing.
-        Each ``batch_size`` events are one transaction: an interrupted ingest leaves
-        whole batches, and running it again completes it. ``on_error="raise"``: an
-        unreadable event raises :class:`EventError` before anything is written, and an
-        id stored with other content raises after rolling back its batch (earlier
-        batches stay). ``"collect"``: those events are reported in the summary and the
-        rest stored. ``progress=True`` shows a progress bar; a callable gets
-        ``(done, total)`` after each batch. ``on_conflict`` ("raise" or "collect",
-        default as ``on_error``) decides for ids stored with other content alone, so
-        that a file can be refused whole for unreadable events while its conflicts are
-        reported. A JSON Lines file is parsed while earlier
-        batches are written; with ``"raise"``, batches written before the whole file
-        is checked are committed together once it is (so an error on its last line
-        still leaves the store untouched); progress starts once the whole file is read.
+        Events already stored (same id, same content) are skipped, so ingesting a file
+        twice changes nothing. ``on_error`` decides for unreadable events and
+        ``on_conflict`` (default: as ``on_error``) for ids stored with other content:
+
+        - ``"raise"``: all or nothing. The first problem raises (:class:`EventError`) and
+          nothing of this input is stored; until the input is all checked and written it
+          is one transaction, so an interrupted ingest leaves nothing of it either.
+        - ``"collect"``: the problems are reported in the summary and everything else is
+          stored, each ``batch_size`` events one transaction: an interrupted ingest leaves
+          whole batches, and running it again completes it exactly.
+
+        ``progress=True`` shows a progress bar; a callable gets ``(done, total)`` after
+        each batch (once the input is all read). A JSON Lines file is parsed while
+        earlier batches are written.
         """
         collect = _on_error(on_error)
         conflicts = collect if on_conflict is None else _on_error(on_conflict, "on_conflict")
@@ -153,22 +159,29 @@ class Store:
         self._core.set_setting(_PLAYBOOK_KEY, playbook.to_json())
 
     # --- reading ---
-    def events(self, as_of: Any = None) -> list[Event]:
-        """The stored events in replay order (time, then arrival), up to ``as_of``."""
-        return self._core.events(self._as_of(as_of)).to_list()
+    def events(self, as_of: Any = None, *, on_error: str = "raise") -> list[Event]:
+        """The stored events in replay order (time, then arrival), up to ``as_of``.
 
-    def pipeline(self, *, as_of: Any = None, playbook: Playbook | None = None, threads: int = 1) -> Pipeline:
+        A stored row that cannot be read (damaged, or written by another program) raises
+        :class:`StoreError` naming it; ``on_error="collect"`` skips it with a :class:`StoreWarning`.
+        """
+        return self._read(self._core.events, on_error, self._as_of(as_of)).to_list()
+
+    def pipeline(self, *, as_of: Any = None, playbook: Playbook | None = None, threads: int = 1,
+                 on_error: str = "raise") -> Pipeline:
         """The pipeline as it stood at ``as_of`` (default: now), replayed in C++.
 
         ``as_of`` is a datetime, a date (meaning the end of that day) or ISO text.
+        ``on_error`` as in :meth:`events`: ``"collect"`` replays every readable row.
         """
         pipeline = Pipeline(playbook or self.playbook)
-        pipeline._core.apply_batch(self._core.events(self._as_of(as_of)), threads)
+        pipeline._core.apply_batch(self._read(self._core.events, on_error, self._as_of(as_of)), threads)
         return pipeline
 
-    def opportunity(self, id: str, *, as_of: Any = None, playbook: Playbook | None = None) -> Opportunity:
+    def opportunity(self, id: str, *, as_of: Any = None, playbook: Playbook | None = None,
+                    on_error: str = "raise") -> Opportunity:
         """One opportunity replayed from its own events; ``KeyError`` if none are stored."""
-        batch = self._core.events_of(id, self._as_of(as_of))
+        batch = self._read(self._core.events_of, on_error, id, self._as_of(as_of))
         if not len(batch):
             raise KeyError(id)
         pipeline = Pipeline(playbook or self.playbook)
@@ -183,6 +196,15 @@ class Store:
 
     def __len__(self) -> int:
         return self._core.stats()["events"]
+
+    @staticmethod
+    def _read(read: Callable[..., Any], on_error: str, *args: Any) -> Any:
+        batch, unreadable = read(*args, collect=_on_error(on_error))
+        if unreadable:
+            shown = "; ".join(unreadable[:3]) + (f"; and {len(unreadable) - 3} more" if len(unreadable) > 3 else "")
+            warnings.warn(StoreWarning(f"{len(unreadable)} stored events skipped (无法读取的事件已跳过): {shown}"),
+                          stacklevel=3)
+        return batch
 
     @staticmethod
     def _as_of(as_of: Any) -> Optional[int]:

@@ -41,7 +41,7 @@ TEST_CASE("malformed events are refused with a message naming the event and the 
 
 TEST_CASE("invalid UTF-8 is refused without echoing the bytes", "[event][errors]") {
     CHECK_THROWS_WITH(parse_event("{\"id\":\"e-1\",\"note\":\"\xff\"}"),
-                      "event: malformed JSON at column 21: syntax error while parsing value - invalid string: "
+                      "event 'e-1': malformed JSON at column 21: syntax error while parsing value - invalid string: "
                       "ill-formed UTF-8 byte");
 }
 

@@ -49,7 +49,7 @@ TEST_CASE("invalid events are rejected with a reason and leave nothing behind", 
         again.id = opp.history().back().event_id;
         again.at = opp.last_at();
         r = opp.apply(again);
-        CHECK(r.reason == "duplicate of the applied event 'OPP-1/e-2'");
+        CHECK(r.reason == "event id 'OPP-1/e-2' was already applied (at 2026-01-03T00:00:00Z); each event id applies once");
     }
     SECTION("evidence from an unknown contact") {
         r = opp.apply(s.evidence(EvidenceKind::trial, "c-9"));

@@ -254,3 +254,67 @@ TEST_CASE("in a large batch only the repeats are rejected, and equal hashes of d
             CHECK(p.verdict(out[i]) == Verdict::accepted);
     }
 }
+
+TEST_CASE("an id applied by an earlier batch is rejected, for its own opportunity or another", "[pipeline][errors]") {
+    Pipeline p;
+    Story a("OPP-A"), b("OPP-B");
+    const Event open_a = a.open(), note_a = a.signal();
+    p.apply(std::vector<Event>{open_a, note_a});
+
+    Event again = a.signal();  // a later event reusing an applied id
+    again.id = note_a.id;
+    Event other = b.open();  // another opportunity's open reusing one
+    other.id = open_a.id;
+    const Event fresh = a.signal();
+    const auto out = p.apply(std::vector<Event>{again, other, fresh});
+    REQUIRE(p.verdict(out[0]) == Verdict::rejected);
+    CHECK(p.record(out[0]).reason == "event id 'OPP-A/e-2' was already applied (at " + format_timestamp(note_a.at) +
+                                         "); each event id applies once");
+    REQUIRE(p.verdict(out[1]) == Verdict::rejected);
+    CHECK(p.record(out[1]).reason.find("already applied to opportunity 'OPP-A'") != std::string::npos);
+    CHECK(p.verdict(out[2]) == Verdict::accepted);
+    CHECK(p.at(*p.find("OPP-A")).history().size() == 3);
+}
+
+TEST_CASE("ids of adopted opportunities count as applied", "[pipeline][errors]") {
+    Story a("OPP-A");
+    Opportunity o("OPP-A");
+    const Event open = a.open();
+    o.apply(open);
+    Pipeline p;
+    p.adopt(o);
+    Event again = a.signal();
+    again.id = open.id;
+    CHECK(p.verdict(p.apply(std::vector<Event>{again}).front()) == Verdict::rejected);
+}
+
+TEST_CASE("one at a time, an applied id is rejected even when it comes later in time", "[opportunity][errors]") {
+    Story s;
+    Opportunity o("OPP-1");
+    const Event open = s.open();
+    o.apply(open);
+    Event again = s.signal();
+    again.id = open.id;
+    const Record& r = o.apply(again);
+    CHECK(r.verdict == Verdict::rejected);
+    CHECK(r.event_id == open.id);
+    CHECK(r.reason.find("was already applied") != std::string::npos);
+    CHECK(o.history().size() == 1);
+}
+
+TEST_CASE("an open refused for its id creates no opportunity", "[pipeline][errors]") {
+    Pipeline p;
+    Story a("OPP-A"), b("OPP-B"), c("OPP-C");
+    const Event open_a = a.open();
+    Event twice = b.open();  // repeats an id of this batch
+    twice.id = open_a.id;
+    p.apply(std::vector<Event>{open_a, twice});
+    CHECK_FALSE(p.find("OPP-B"));
+    Event again = c.open();  // repeats an id of an earlier batch
+    again.id = open_a.id;
+    const auto out = p.apply(std::vector<Event>{again});
+    CHECK(p.verdict(out.front()) == Verdict::rejected);
+    CHECK(out.front().opportunity == -1);
+    CHECK_FALSE(p.find("OPP-C"));
+    CHECK(p.size() == 1);
+}

@@ -73,7 +73,9 @@ TEST_CASE("an organisation can relax or tighten a gate without recompiling", "[p
 
 TEST_CASE("playbook errors name the path in the document and what was expected", "[playbook][errors]") {
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"{", "playbook /: malformed JSON at byte 2"},
+        {"{", "playbook /: malformed JSON at column 2: syntax error while parsing object key - unexpected end of input; expected string literal"},
+        {R"({"name":"a","name":"b"})", "playbook /name: appears twice in one object"},
+        {gate_with(R"({"code":"x","kind":"contacts","min":1e400,)" + kTexts + "}"), "playbook /gates/tracking/0/min: the number 1e400 is out of range (a number must be finite and within ±1.7e308)"},
         {"[]", "playbook /: expected an object"},
         {R"({"gates":{},"extra":1})", "playbook /extra: unexpected key 'extra'"},
         {R"({})", "playbook /gates: is missing"},

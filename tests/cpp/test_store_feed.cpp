@@ -124,7 +124,7 @@ TEST_CASE("raise: an error anywhere in a fed file leaves the store as it was", "
     CHECK(store.stats().batches == kLines / kBatch);
 }
 
-TEST_CASE("a fed file's conflicts: raise keeps the batches before, unless the file has an error", "[store][feed]") {
+TEST_CASE("a fed file's conflicts: raise stores nothing of the file, collect reports them", "[store][feed]") {
     Files f("conflict");
     Store store(f.db);
     {
@@ -135,7 +135,7 @@ TEST_CASE("a fed file's conflicts: raise keeps the batches before, unless the fi
         }(), OnError::raise);
         store.ingest(*feed);
     }
-    SECTION("raise: the batch holding the conflict is rolled back, the earlier ones stay") {
+    SECTION("raise: the conflict undoes the whole file, the batches before it too") {
         f.write();
         try {
             ingest_file(store, f.jsonl, OnError::raise);
@@ -144,7 +144,7 @@ TEST_CASE("a fed file's conflicts: raise keeps the batches before, unless the fi
             CHECK(err.event_id() == "e-2600");
             CHECK(err.reason() == "an event with this id is already stored with different content");
         }
-        CHECK(store.stats().events == 1 + 2500);  // batches 1-5 stay; the sixth (2501-3000) does not
+        CHECK(store.stats().events == 1);  // all or nothing
     }
     SECTION("raise: an unreadable line after the conflict comes first, and nothing stays") {
         f.write({{8500, "{"}});

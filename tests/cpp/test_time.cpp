@@ -58,3 +58,19 @@ TEST_CASE("dates parse, validate and format", "[time]") {
     CHECK_FALSE(parse_date("2026-04-01T00:00:00Z", &why));
     CHECK(why == "expected a date as YYYY-MM-DD");
 }
+
+TEST_CASE("a time whose UTC instant leaves the years 1900..9999 is refused, so what is stored reads back",
+          "[time][errors]") {
+    std::string why;
+    CHECK_FALSE(parse_timestamp("1900-01-01T00:00:00+18:00", &why));
+    CHECK(why == "in UTC this time falls outside the years 1900..9999");
+    CHECK_FALSE(parse_timestamp("9999-12-31T23:59:59-00:30", &why));
+    const auto first = parse_timestamp("1900-01-01T00:00:00Z");
+    const auto last = parse_timestamp("9999-12-31T23:59:59.999999-00:00");
+    REQUIRE(first);
+    REQUIRE(last);
+    CHECK(parse_timestamp(format_timestamp(*first)) == first);
+    CHECK(parse_timestamp(format_timestamp(*last)) == last);
+    CHECK_FALSE(parse_timestamp("1900-01-01T17:59:59+18:00"));  // 1899-12-31T23:59:59Z
+    CHECK(parse_timestamp("1900-01-01T18:00:00+18:00") == first);
+}

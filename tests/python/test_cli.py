@@ -226,7 +226,7 @@ def test_import_csv_accounts_for_every_row(tmp_path, capsys):
     assert "skipped line 5 (A4), column 'engage_date': '2017-13-01' is not a date" in text
     assert "skipped line 6 (A1), column 'opportunity_id': opportunity id 'A1' repeats an earlier row" in text
     assert "skipped line 7 (A5), column 'deal_stage': stage 'Stalled' is not in the mapping" in text
-    assert "skipped line 8 (A6), column 'account': is 300 bytes, longer than the limit of 256" in text
+    assert "skipped line 8 (A6), column 'account': is 300 characters, longer than the limit of 256" in text
     assert "skipped line 9 (A7), column 'amount': must be between 0 and 1e15" in text
     assert "note: product … reconciled to … (1 row)" in text
     assert "note: no close value: list price used (2 rows)" in text

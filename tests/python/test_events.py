@@ -101,6 +101,8 @@ def test_malformed_events_from_dicts(malformed_cases):
             continue  # a dict cannot repeat a key
         if "nesting" in case["message"]:
             continue  # checked separately below
+        if "is out of range" in case["message"]:
+            continue  # json.loads made an infinity or a big int of it: refused by the field's own rule
         with pytest.raises(EventError) as info:
             Event(data)
         assert str(info.value) == case["message"]

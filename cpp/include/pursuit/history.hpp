@@ -113,10 +113,7 @@ public:
             entries_.size() < entries_.capacity()) {
             Entry& e = entries_.emplace_back();
             e.at = record.at;
-            // A string's buffer holds capacity() + 1 bytes, so a fixed-size
-            // copy of kShortId bytes stays inside it (and needs no call).
-            if (event_id.capacity() >= kShortId) std::memcpy(e.id, event_id.data(), kShortId);
-            else std::memcpy(e.id, event_id.data(), event_id.size());
+            std::memcpy(e.id, event_id.data(), event_id.size());  // only the id's own bytes
             pack(e, record, static_cast<std::uint8_t>(event_id.size() << 4));
             return;
         }

@@ -15,8 +15,9 @@
 
 namespace pursuit {
 
-// Limits on user text, in bytes of UTF-8: large enough for any real note,
-// small enough that a hostile file cannot balloon memory.
+// Limits on user text, in characters (Unicode code points, as JSON Schema's
+// maxLength counts; a line's limit is in bytes): large enough for any real
+// note, small enough that a hostile file cannot balloon memory.
 struct Limits {
     static constexpr std::size_t id = 128;
     static constexpr std::size_t name = 256;

@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "pursuit/id_index.hpp"
@@ -40,7 +42,8 @@ public:
     // order (a stable sort: ties keep the batch's order); opportunities are
     // independent, so `threads` > 1 splits them over threads with the same
     // result. An event naming an opportunity that is neither known nor opened
-    // in this batch, or repeating an id of this batch, is rejected.
+    // in this batch, repeating an id of this batch, or carrying an id applied
+    // before (to any opportunity), is rejected.
     std::vector<BatchRecord> apply(const std::vector<Event>& batch, unsigned threads = 1);
     // The same over events held elsewhere (no copies).
     std::vector<BatchRecord> apply(const std::vector<const Event*>& batch, unsigned threads = 1);
@@ -73,9 +76,20 @@ private:
     std::vector<BatchRecord> apply_batch(const Batch& batch, unsigned threads);
     std::size_t add(Opportunity opportunity);  // as adopt, for an id known to be new
 
+    static std::uint64_t hash_id(std::string_view id);
+    void refresh_applied();
+    template <class EventAt>
+    void refuse_applied(const std::vector<std::uint32_t>& suspects, const std::vector<std::uint32_t>& known,
+                        EventAt event_at, std::vector<BatchRecord>& out) const;
+
     std::shared_ptr<const Playbook> playbook_;
     std::deque<Opportunity> opportunities_;  // a deque: references stay valid as it grows
     IdIndex index_;  // opportunity id -> place in opportunities_
+    // Hashes of the ids in the histories, to refuse an id applied before
+    // (checked exactly on a hit); built only once a second batch comes.
+    std::unordered_set<std::uint64_t> applied_;
+    bool applied_current_ = true;
+    std::size_t events_ = 0;  // events given to opportunities so far
 };
 
 }  // namespace pursuit

@@ -29,6 +29,8 @@ private:
 
 struct IngestOptions {
     std::size_t batch_size = 10'000;  // events per transaction
+    // For ids stored with other content. raise: the whole ingest is one
+    // transaction, undone by a conflict; collect: reported, one transaction per batch.
     OnError on_error = OnError::raise;
     std::string source;                // recorded with each batch (a file name, say)
     // Called after each batch with the events handled so far and the total.
@@ -95,9 +97,13 @@ public:
     IngestResult ingest(EventFeed& feed, const IngestOptions& options = {});
 
     // The log in replay order (time, then arrival), up to and including `as_of`.
-    std::vector<Event> events(std::optional<Timestamp> as_of = std::nullopt) const;
+    // A row that cannot be read throws, or with `unreadable` is reported there
+    // and skipped.
+    std::vector<Event> events(std::optional<Timestamp> as_of = std::nullopt,
+                              std::vector<StoreError>* unreadable = nullptr) const;
     // One opportunity's events, in the same order.
-    std::vector<Event> events_of(const std::string& opportunity, std::optional<Timestamp> as_of = std::nullopt) const;
+    std::vector<Event> events_of(const std::string& opportunity, std::optional<Timestamp> as_of = std::nullopt,
+                                 std::vector<StoreError>* unreadable = nullptr) const;
     StoreStats stats() const;
 
     // Small named documents kept with the log, e.g. the playbook to replay with.
