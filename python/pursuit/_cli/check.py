@@ -21,7 +21,7 @@ from ..options import resolve_lang
 from ..pipeline import Pipeline
 from ..playbook import Playbook
 from ..vocabulary import EventType, Verdict
-from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, open_store, read_events
+from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, cannot_read, open_store, read_events
 
 
 def _line_numbers(path: str, ids: set[str]) -> dict[str, int]:
@@ -55,8 +55,10 @@ def check(args: argparse.Namespace) -> int:
     try:
         playbook = Playbook.load(args.playbook) if args.playbook else None
     except OSError as err:
-        say(f"{args.playbook}: " + both(f"cannot read: {err.strerror or err}", f"无法读取：{err.strerror or err}"),
-            err=True)
+        cannot_read(args.playbook, err)
+        return EXIT_USAGE
+    except ValueError as err:  # PlaybookError names the key; not UTF-8 is a ValueError too
+        say(f"{args.playbook}: " + both(f"not a playbook: {err}", f"不是有效的行动手册：{err}"), err=True)
         return EXIT_USAGE
     known: list[Event] = []
     if args.db:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .._files import STDOUT, atomic_write
+from .._files import STDOUT, OutputError, atomic_write
 from .._terminal import both, say
 from ..events import EventFile, read_jsonl
 from ..store import Store
@@ -45,5 +45,9 @@ def write_output(out: str | None, text: str) -> None:
     if out is None or out == STDOUT:
         sys.stdout.write(text)
         return
-    atomic_write(out, text)
+    try:
+        atomic_write(out, text)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"{out}: " + both(f"cannot write: {reason}", f"无法写入：{reason}")) from err
     say(both(f"wrote {out}", f"已写入 {out}"), err=True)
