@@ -112,6 +112,9 @@ class Opportunity:
     <Verdict.ACCEPTED: 'accepted'>
     >>> opp.step, opp.can_advance()
     (<Step.IDENTIFICATION: 'identification'>, False)
+
+    It pickles, but unpickling data from an untrusted source is unsafe (a pickle
+    can run any code): exchange state as :meth:`to_json` / :meth:`from_json` text.
     """
 
     __slots__ = ("_core", "_playbook", "_owner")
@@ -213,9 +216,6 @@ class Opportunity:
         return f"<Opportunity {self.id!r}: {where}, buyer at {self.buyer_stage.value}>"
 
     # --- saving ---
-    # Pickling (``__reduce__``) is for your own files and processes: unpickling runs
-    # whatever code the pickle names, so never unpickle one from an untrusted source.
-    # To exchange state, use to_json()/from_json(): plain data, validated when read.
     def state(self) -> dict[str, Any]:
         """The whole state as a versioned document (``Opportunity.from_state`` reads it)."""
         return self._core.state()

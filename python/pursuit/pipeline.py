@@ -78,6 +78,9 @@ class Pipeline:
     ``apply`` takes a JSON Lines path, a DataFrame (one row per event, one column
     per field) or an iterable of dicts / :class:`Event`; the events are converted
     and applied in C++ with the GIL released.
+
+    It pickles, but unpickling data from an untrusted source is unsafe (a pickle
+    can run any code): exchange state as :meth:`to_json` / :meth:`from_json` text.
     """
 
     __slots__ = ("_core", "_playbook", "__weakref__")
