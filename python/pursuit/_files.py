@@ -61,9 +61,9 @@ def guard_output(out: Optional[PathLike], *, store: Optional[PathLike] = None,
     for path, en, zh in candidates:
         if _same(target, path):
             raise OutputError(
-                f"refusing to write {option} {os.fspath(out)}: it is {en} ({os.fspath(path)}); writing would destroy it. "
-                f"Choose another output file. / 拒绝写入 {option} {os.fspath(out)}：它是{zh}（{os.fspath(path)}），"
-                "写入会毁掉它。请换一个输出文件。")
+                f"refusing to write {option} {os.fspath(out)}: it is {en} ({os.fspath(path)}); "
+                f"writing would destroy it. Choose another output file. / 拒绝写入 {option} {os.fspath(out)}："
+                f"它是{zh}（{os.fspath(path)}），写入会毁掉它。请换一个输出文件。")
 
 
 def _mode_for(path: Path) -> int:

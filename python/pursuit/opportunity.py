@@ -277,14 +277,16 @@ def _document(text: Union[str, bytes], kind: str) -> dict[str, Any]:
     if not isinstance(doc, dict) or doc.get("format") != kind:
         raise ValueError(f"not a {kind} document: expected a JSON object with \"format\": \"{kind}\"")
     if doc.get("version") != _FORMAT_VERSION:
-        raise ValueError(f"{kind} document has version {doc.get('version')!r}; this pursuit reads version {_FORMAT_VERSION}")
+        raise ValueError(f"{kind} document has version {doc.get('version')!r}; "
+                         f"this pursuit reads version {_FORMAT_VERSION}")
     return doc
 
 
 def _field(doc: dict, name: str, kind: type) -> Any:
     value = doc.get(name)
     if not isinstance(value, kind):
-        raise ValueError(f"{doc['format']} document: field {name!r} must be a JSON {'object' if kind is dict else 'array'}")
+        what = "object" if kind is dict else "array"
+        raise ValueError(f"{doc['format']} document: field {name!r} must be a JSON {what}")
     return value
 
 

@@ -214,8 +214,9 @@ class Pipeline:
         """Every opportunity's state as JSON text, with the playbook's document: the
         safe form to exchange or keep (:meth:`from_json` reads it). Unlike a pickle,
         reading it runs no code."""
-        return json.dumps({"format": "pursuit.exchange.pipeline", "version": _FORMAT_VERSION, **_playbook_doc(self._playbook),
-                           "opportunities": [self[i].state() for i in self]}, ensure_ascii=False)
+        return json.dumps({"format": "pursuit.exchange.pipeline", "version": _FORMAT_VERSION,
+                           **_playbook_doc(self._playbook), "opportunities": [self[i].state() for i in self]},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: Union[str, bytes], playbook: Playbook | None = None) -> "Pipeline":

@@ -4,8 +4,6 @@ shows an opportunity's rejected events, also when it was never opened."""
 import json
 import re
 
-import pytest
-
 import pursuit
 from pursuit.cli import main
 
@@ -84,7 +82,8 @@ def test_check_with_the_store_names_ids_stored_with_other_content(tmp_path, caps
 
 def test_check_takes_files_in_order_as_ingest_would(tmp_path, capsys):
     a = write_jsonl(tmp_path / "a.jsonl", [OPEN_1])
-    b = write_jsonl(tmp_path / "b.jsonl", [ev("e-2", "OPP-1", 2, "note", note="n"), ev("o-1", "OPP-1", 1, "note", note="x")])
+    b = write_jsonl(tmp_path / "b.jsonl", [ev("e-2", "OPP-1", 2, "note", note="n"),
+                                           ev("o-1", "OPP-1", 1, "note", note="x")])
     assert main(["check", str(a), str(b)]) == 1
     out = capsys.readouterr().out
     assert f"{a}: 1 valid events, 0 errors, 1 lines, 0 rejected on replay" in out

@@ -5,6 +5,7 @@ ValueError, never a crash nor a half-built object."""
 import json
 import pickle
 
+import pandas as pd
 import pytest
 
 import pursuit
@@ -15,6 +16,9 @@ def pipeline(stories_path):
     p = pursuit.Pipeline()
     p.apply(stories_path)
     return p
+
+
+OPEN = {"id": "e-1", "opportunity": "O", "at": "2026-03-02T02:00:00Z", "type": "open", "account": "A", "name": "N"}
 
 
 def same_state(a, b):
@@ -35,8 +39,8 @@ def test_pipeline_round_trip(pipeline):
     same_state(pipeline, pursuit.Pipeline.from_json(text.encode("utf-8")))
     # it goes on as the original would
     last = max(pipeline.snapshot()["last_at"])
-    event = {"id": "x-1", "opportunity": pipeline.ids[0], "at": (last + __import__("pandas").Timedelta(days=1)).isoformat(),
-             "type": "note", "note": "after the round trip"}
+    event = {"id": "x-1", "opportunity": pipeline.ids[0], "type": "note", "note": "after the round trip",
+             "at": (last + pd.Timedelta(days=1)).isoformat()}
     pipeline_copy = pickle.loads(pickle.dumps(pipeline))
     pipeline_copy.apply([event])
     back.apply([event])
@@ -53,7 +57,7 @@ def test_opportunity_round_trip(pipeline):
 def test_the_saved_playbook_is_used_unless_one_is_given(tmp_path):
     crm = pursuit.Playbook.load(pursuit.data.playbook_path("crm-stages"))
     p = pursuit.Pipeline(crm)
-    p.apply([{"id": "e-1", "opportunity": "O", "at": "2026-03-02T02:00:00Z", "type": "open", "account": "A", "name": "N"}])
+    p.apply([OPEN])
     assert pursuit.Pipeline.from_json(p.to_json()).playbook.name == crm.name
     assert pursuit.Opportunity.from_json(p["O"].to_json())._playbook.name == crm.name
     assert pursuit.Pipeline.from_json(p.to_json(), playbook=pursuit.Playbook.default()).playbook.name != crm.name
@@ -63,7 +67,7 @@ def test_python_checks_cannot_travel_silently():
     book = pursuit.Playbook.default().add_requirement("qualification", "signed_nda", lambda o: True,
                                                      text="NDA signed", action="get the NDA signed")
     p = pursuit.Pipeline(book)
-    p.apply([{"id": "e-1", "opportunity": "O", "at": "2026-03-02T02:00:00Z", "type": "open", "account": "A", "name": "N"}])
+    p.apply([OPEN])
     text = p.to_json()
     with pytest.raises(ValueError, match="signed_nda.*pass that playbook as playbook="):
         pursuit.Pipeline.from_json(text)
@@ -81,7 +85,8 @@ def damaged(text, change):
     (lambda t: t[: len(t) // 2], "not JSON text"),
     (lambda t: b"\xff\xfe{", "not JSON text"),
     (lambda t: "[1, 2]", 'expected a JSON object with "format"'),
-    (lambda t: damaged(t, lambda d: d.update(format="pursuit.exchange.opportunity")), "not a pursuit.exchange.pipeline"),
+    (lambda t: damaged(t, lambda d: d.update(format="pursuit.exchange.opportunity")),
+     "not a pursuit.exchange.pipeline"),
     (lambda t: damaged(t, lambda d: d.update(version=2)), "has version 2"),
     (lambda t: damaged(t, lambda d: d.update(opportunities={})), "'opportunities' must be a JSON array"),
     (lambda t: damaged(t, lambda d: d.update(opportunities=[1])), "not a saved pursuit opportunity"),

@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 from .. import data
-from .._files import STDOUT, atomic_write, guard_output
+from .._files import STDOUT, guard_output
 from .._terminal import both, say, visible_json, visible_lines
 from ..events import EventError
 from ..importer import MappingError, import_csv, load_mapping
 from ..options import resolve_lang
 from ..store import Store
 from .common import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, cannot_read, open_store, quiet_say, read_events,
-                      write_output)
+                      write_file, write_output)
 
 
 def ingest_into(args: argparse.Namespace, store: Store, events, label: str, skip_invalid: bool = True) -> int:
@@ -89,8 +89,10 @@ def calibrate(args: argparse.Namespace) -> int:
     except ValueError as err:
         say(f"pursuit: {err}", err=True)
         return EXIT_USAGE
-    say(f"{args.db}: " + both(f"fitted on {c.n_train} closed by {args.split}; scored {c.n_test} open then and closed since",
-                              f"以 {args.split} 前关闭的 {c.n_train} 个机会训练；对当时在途、之后关闭的 {c.n_test} 个评分"))
+    say(f"{args.db}: " + both(f"fitted on {c.n_train} closed by {args.split}; "
+                              f"scored {c.n_test} open then and closed since",
+                              f"以 {args.split} 前关闭的 {c.n_train} 个机会训练；"
+                              f"对当时在途、之后关闭的 {c.n_test} 个评分"))
     better = c.brier_model < c.brier_prior
     say(both(f"Brier score (lower is better): win model {c.brier_model:.3f}, stage priors {c.brier_prior:.3f}"
              f" -> {'the model' if better else 'the stage priors'} did better",
@@ -108,7 +110,8 @@ def _import_inputs(csv: str, mapping: str) -> list[str]:
     doc = load_mapping(mapping)
     base, csv_dir = Path(doc.get("_base", ".")), Path(csv).parent
     inputs = [csv] + ([mapping] if mapping not in data.MAPPINGS else [])
-    for ref in [doc.get("products") or {}] + [(s or {}).get("lookup") or {} for s in (doc.get("segments") or {}).values()]:
+    lookups = [(spec or {}).get("lookup") or {} for spec in (doc.get("segments") or {}).values()]
+    for ref in [doc.get("products") or {}] + lookups:
         if isinstance(ref, dict) and ref.get("file"):
             inputs.append(str(ref["file"] if Path(ref["file"]).is_absolute() else csv_dir / ref["file"]))
     if doc.get("playbook") and doc["playbook"] not in data.PLAYBOOKS:
@@ -128,7 +131,8 @@ def import_csv_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     to_stdout = args.out == STDOUT  # then the events are the output, and what is said goes to stderr
     s = result.summary()
-    say(f"{args.csv}: " + both(f"{s['rows']} rows: {s['imported']} imported as {s['events']} events, {s['skipped']} skipped",
+    say(f"{args.csv}: " + both(f"{s['rows']} rows: {s['imported']} imported as {s['events']} events, "
+                               f"{s['skipped']} skipped",
                                f"共 {s['rows']} 行：导入 {s['imported']} 行（{s['events']} 个事件），跳过 {s['skipped']} 行"),
         err=to_stdout)
     for issue in result.skipped:
@@ -181,7 +185,7 @@ def demo(args: argparse.Namespace) -> int:
     rep = from_store(store, lang=args.lang)
     print("\n" + w["how"] + "\n")
     print(to_text(rep))
-    atomic_write(args.html, to_html(rep))
+    write_file(args.html, to_html(rep))
     say(w["html"].format(html=args.html))
     say(w["next"].format(id=rep.blocked["opportunity"].iloc[0] if len(rep.blocked) else "<id>", db=args.db))
     return EXIT_OK

@@ -39,15 +39,20 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Store:
     return Store(args.db, read_only=read_only, timeout=args.wait)
 
 
-def write_output(out: str | None, text: str) -> None:
-    """The command's output: to standard output (no --out, or --out -), or atomically
-    to a file (checked beforehand against the command's inputs by guard_output)."""
-    if out is None or out == STDOUT:
-        sys.stdout.write(text)
-        return
+def write_file(out: str, text: str) -> None:
+    """``text`` written atomically to ``out`` (checked beforehand against the
+    command's inputs by guard_output); a file that cannot be written is an OutputError."""
     try:
         atomic_write(out, text)
     except OSError as err:
         reason = err.strerror or str(err)
         raise OutputError(f"{out}: " + both(f"cannot write: {reason}", f"无法写入：{reason}")) from err
+
+
+def write_output(out: str | None, text: str) -> None:
+    """The command's output: to standard output (no --out, or --out -), or to a file."""
+    if out is None or out == STDOUT:
+        sys.stdout.write(text)
+        return
+    write_file(out, text)
     say(both(f"wrote {out}", f"已写入 {out}"), err=True)
