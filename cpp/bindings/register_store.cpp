@@ -83,11 +83,15 @@ void register_store(py::module_& m) {
     });
 
     py::class_<Store>(m, "Store")
-        .def(py::init([](const std::string& path, bool read_only) {
+        .def(py::init([](const std::string& path, bool read_only, std::int64_t busy_timeout_ms) {
                  py::gil_scoped_release release;  // opening may wait for a writer's lock
-                 return std::make_unique<Store>(path, read_only ? Store::Mode::read_only : Store::Mode::read_write);
+                 return std::make_unique<Store>(path, read_only ? Store::Mode::read_only : Store::Mode::read_write,
+                                                std::chrono::milliseconds(busy_timeout_ms));
              }),
-             py::arg("path"), py::arg("read_only") = false)
+             py::arg("path"), py::arg("read_only") = false,
+             py::arg("busy_timeout_ms") = Store::default_busy_timeout.count())
+        .def_property_readonly_static("default_busy_timeout_ms",
+                                      [](py::object) { return Store::default_busy_timeout.count(); })
         .def_property_readonly("path", &Store::path)
         .def_property_readonly_static("schema_version", [](py::object) { return Store::schema_version; })
         .def("ingest_items",

@@ -1,6 +1,7 @@
 """Readable accounts of opportunities and pipelines: text and Jupyter HTML.
 
-Every piece of user text goes through html.escape before it reaches HTML.
+Every piece of user text goes through html.escape before it reaches HTML, and
+through ``_terminal.visible`` before it reaches text.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from ._terminal import visible
 from .options import options
 from .vocabulary import BuyerStage, EventType, Step, Verdict
 
@@ -40,7 +42,8 @@ def explain(opp: "Opportunity", lang: str) -> str:
     """Where the opportunity stands, what its next gate is missing, and what to do."""
     w = _WORDS[lang]
     header = opp.facts["header"]
-    title = f"{opp.id}" + (f" ({header['account']} · {header['name']})" if header.get("account") else "")
+    title = visible(opp.id) + (f" ({visible(header['account'])} · {visible(header['name'])})"
+                               if header.get("account") else "")
     lines = [f"{title} {_where(opp, lang)}; {w['buyer']} {opp.buyer_stage.label(lang)}."]
     report = opp.requirements()
     if report is None:
@@ -49,8 +52,8 @@ def explain(opp: "Opportunity", lang: str) -> str:
         lines.append(w["ready"].format(gate=report.gate.label(lang)))
     else:
         lines.append(w["needs"].format(gate=report.gate.label(lang)))
-        for item in report.unmet:
-            lines.append(f"  - {item.describe(lang)} → {w['do']}: {item.action[lang]}")
+        for item in report.unmet:  # a playbook's own texts are user text too
+            lines.append(f"  - {visible(item.describe(lang))} → {w['do']}: {visible(item.action[lang])}")
     return "\n".join(lines)
 
 

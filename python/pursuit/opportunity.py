@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Union
 
@@ -111,6 +112,9 @@ class Opportunity:
     <Verdict.ACCEPTED: 'accepted'>
     >>> opp.step, opp.can_advance()
     (<Step.IDENTIFICATION: 'identification'>, False)
+
+    It pickles, but unpickling data from an untrusted source is unsafe (a pickle
+    can run any code): exchange state as :meth:`to_json` / :meth:`from_json` text.
     """
 
     __slots__ = ("_core", "_playbook", "_owner")
@@ -219,6 +223,20 @@ class Opportunity:
         """The whole state as a versioned document (``Opportunity.from_state`` reads it)."""
         return self._core.state()
 
+    def to_json(self) -> str:
+        """The state as JSON text, with the playbook's document: the safe form to
+        exchange or keep (:meth:`from_json` reads it). Unlike a pickle, reading it runs no code."""
+        return json.dumps({"format": "pursuit.exchange.opportunity", "version": _FORMAT_VERSION,
+                           **_playbook_doc(self._playbook), "state": self.state()}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: Union[str, bytes], playbook: Playbook | None = None) -> "Opportunity":
+        """An opportunity from :meth:`to_json`'s text, with ``playbook`` (default: the
+        one saved in it). Malformed or foreign text raises ``ValueError`` saying why."""
+        doc = _document(text, "pursuit.exchange.opportunity")
+        playbook = _saved_playbook(doc, playbook)
+        return _checked("opportunity", lambda: cls.from_state(_field(doc, "state", dict), playbook))
+
     @classmethod
     def from_state(cls, state: Mapping[str, Any], playbook: Playbook | None = None) -> "Opportunity":
         self = cls.__new__(cls)
@@ -228,6 +246,8 @@ class Opportunity:
         return self
 
     def __reduce__(self):
+        """Pickle support. Unpickling runs code named by the pickle: load pickles
+        only from sources you trust; exchange :meth:`to_json` text instead."""
         return (_restore, (_FORMAT_VERSION, self.state(), self._playbook))
 
     @staticmethod
@@ -240,3 +260,55 @@ def _restore(version: int, state: dict, playbook: Playbook | None) -> Opportunit
     if version != _FORMAT_VERSION:
         raise ValueError(f"saved opportunity has version {version}; this pursuit reads version {_FORMAT_VERSION}")
     return Opportunity.from_state(state, playbook)
+
+
+# --- the JSON exchange form (shared with Pipeline.to_json / from_json) ---
+
+def _playbook_doc(playbook: Playbook | None) -> dict[str, Any]:
+    """The playbook as data. Python checks are code and cannot travel: their codes are
+    listed so that reading the text without that playbook fails instead of dropping them."""
+    playbook = playbook or Playbook.default()
+    custom = [code for _gate, code, *_ in playbook._custom] + [f.code for f in playbook._flags]
+    return {"playbook": playbook.to_dict(), "python_checks": custom}
+
+
+def _document(text: Union[str, bytes], kind: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(text)
+    except (TypeError, ValueError) as err:  # JSONDecodeError and undecodable bytes are ValueErrors
+        raise ValueError(f"not a {kind} document: not JSON text ({err})") from None
+    if not isinstance(doc, dict) or doc.get("format") != kind:
+        raise ValueError(f"not a {kind} document: expected a JSON object with \"format\": \"{kind}\"")
+    if doc.get("version") != _FORMAT_VERSION:
+        raise ValueError(f"{kind} document has version {doc.get('version')!r}; "
+                         f"this pursuit reads version {_FORMAT_VERSION}")
+    return doc
+
+
+def _field(doc: dict, name: str, kind: type) -> Any:
+    value = doc.get(name)
+    if not isinstance(value, kind):
+        what = "object" if kind is dict else "array"
+        raise ValueError(f"{doc['format']} document: field {name!r} must be a JSON {what}")
+    return value
+
+
+def _saved_playbook(doc: dict, playbook: Playbook | None) -> Playbook:
+    if playbook is not None:
+        return playbook
+    checks = doc.get("python_checks") or []
+    if checks:
+        raise ValueError(f"{doc['format']} document was saved with a playbook with Python checks "
+                         f"({', '.join(map(str, checks))}); pass that playbook as playbook=")
+    saved = _field(doc, "playbook", dict)
+    return _checked("playbook", lambda: Playbook.from_dict(saved))
+
+
+def _checked(what: str, build):
+    """``build()``, with the core's complaints about a malformed state as ValueError."""
+    try:
+        return build()
+    except ValueError:
+        raise
+    except (RuntimeError, KeyError, TypeError) as err:
+        raise ValueError(f"malformed {what} state: {err}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Union
@@ -11,7 +12,7 @@ import pandas as pd
 
 from . import _core
 from .events import Event, EventError, _on_error, moment_us
-from .opportunity import Opportunity
+from .opportunity import Opportunity, _checked, _document, _field, _playbook_doc, _saved_playbook
 from .playbook import Playbook
 from .vocabulary import BuyerStage, EventType, Gate, Outcome, Step, Verdict
 
@@ -93,6 +94,9 @@ class Pipeline:
     ``apply`` takes a JSON Lines path, a DataFrame (one row per event, one column
     per field) or an iterable of dicts / :class:`Event`; the events are converted
     and applied in C++ with the GIL released.
+
+    It pickles, but unpickling data from an untrusted source is unsafe (a pickle
+    can run any code): exchange state as :meth:`to_json` / :meth:`from_json` text.
     """
 
     __slots__ = ("_core", "_playbook", "__weakref__")
@@ -226,7 +230,26 @@ class Pipeline:
         return f"<Pipeline of {len(self)} opportunities, playbook {self._playbook.name!r}>"
 
     # --- saving ---
+    def to_json(self) -> str:
+        """Every opportunity's state as JSON text, with the playbook's document: the
+        safe form to exchange or keep (:meth:`from_json` reads it). Unlike a pickle,
+        reading it runs no code."""
+        return json.dumps({"format": "pursuit.exchange.pipeline", "version": _FORMAT_VERSION,
+                           **_playbook_doc(self._playbook), "opportunities": [self[i].state() for i in self]},
+                          ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: Union[str, bytes], playbook: Playbook | None = None) -> "Pipeline":
+        """A pipeline from :meth:`to_json`'s text, with ``playbook`` (default: the one
+        saved in it). Malformed or foreign text raises ``ValueError`` saying why."""
+        doc = _document(text, "pursuit.exchange.pipeline")
+        states = _field(doc, "opportunities", list)
+        return _checked("pipeline", lambda: _restore(_FORMAT_VERSION, _saved_playbook(doc, playbook), states))
+
     def __reduce__(self):
+        """Pickle support (also what sends a pipeline to another process). Unpickling
+        runs code named by the pickle: load pickles only from sources you trust;
+        exchange :meth:`to_json` text instead."""
         return (_restore, (_FORMAT_VERSION, self._playbook, [self[i].state() for i in self]))
 
 

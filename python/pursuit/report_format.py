@@ -3,16 +3,25 @@ self-contained HTML file (inline CSS, no scripts, every value escaped)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from html import escape
+from html import escape as _html_escape
 
 import pandas as pd
 
 from ._table import render
+from ._terminal import visible, visible_json, visible_lines
 from .report import Report
 from .vocabulary import Step
 
 __all__ = ["to_text", "to_json", "to_html"]
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, with control characters and bidi overrides shown as escapes:
+    invalid in HTML, and the HTML may well be printed to a terminal (no --out)."""
+    return _html_escape(visible(text))
+
 
 _WORDS = {
     "en": {
@@ -142,7 +151,37 @@ def _overview_lines(report: Report) -> list[tuple[str, str]]:
     return [(w["keys"][k], _money(v) if isinstance(v, dict) else str(v)) for k, v in report.overview.items()]
 
 
+def _visible_value(v):
+    if isinstance(v, str):
+        return visible(v)
+    if isinstance(v, list):
+        return [_visible_value(x) for x in v]
+    return v
+
+
+def _visible_report(report: Report) -> Report:
+    """A copy whose text cells are safe for a terminal (control characters and bidi
+    overrides as visible escapes), so that user text cannot drive the terminal nor
+    break the layout; widths are then measured on what is shown."""
+    changes = {"source": visible(report.source)}
+    for f in dataclasses.fields(report):
+        df = getattr(report, f.name)
+        if isinstance(df, pd.DataFrame):
+            df = df.copy()
+            for c in df.columns:
+                if df[c].dtype == object:
+                    df[c] = df[c].map(_visible_value)
+            changes[f.name] = df
+    return dataclasses.replace(report, **changes)
+
+
 def to_text(report: Report) -> str:
+    """The report for a terminal; user text in it is shown, never obeyed (see pursuit._terminal)."""
+    report = _visible_report(report)
+    return visible_lines(_text(report))
+
+
+def _text(report: Report) -> str:
     w = _WORDS[report.lang]
     as_of = _when(report.as_of) if report.as_of is not None else w["now"]
     out = [f"{w['title']} — {w['source']}: {report.source} — {w['as_of']}: {as_of}", "", w["overview"]]
@@ -173,7 +212,7 @@ def _blocked_text(report: Report) -> list[str]:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    return visible_json(json.dumps(report.to_dict(), ensure_ascii=False, indent=1)) + "\n"
 
 
 _CSS = """

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from ._files import atomic_write
 from ._sample_stories import tell
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_OPPORTUNITIES", "STORIES", "plan", "generate", "write", "main"]
@@ -79,7 +80,7 @@ def write(path: str | Path, seed: int = DEFAULT_SEED, opportunities: int = DEFAU
     """Write the sample as JSON Lines (UTF-8, ``\\n``); returns the number of events."""
     events = generate(seed, opportunities)
     text = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in events)
-    Path(path).write_bytes(text.encode("utf-8"))
+    atomic_write(path, text.encode("utf-8"))  # a reader never sees half a file
     return len(events)
 
 

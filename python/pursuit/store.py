@@ -7,6 +7,7 @@ moment (``as_of``), through the same batch path as :meth:`Pipeline.apply`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import warnings
@@ -31,6 +32,7 @@ class StoreWarning(UserWarning):
 
 
 _PLAYBOOK_KEY = "playbook"
+DEFAULT_TIMEOUT = _core.Store.default_busy_timeout_ms / 1000  # seconds: 10 minutes
 Progress = Union[bool, Callable[[int, int], Any], None]
 
 
@@ -87,10 +89,36 @@ class Store:
     ...     pipeline = store.pipeline(as_of="2025-03-31")
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_timeout")
 
-    def __init__(self, path: Union[str, os.PathLike], *, read_only: bool = False) -> None:
-        self._core = _core.Store(os.fspath(path), read_only)
+    def __init__(self, path: Union[str, os.PathLike], *, read_only: bool = False,
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+        """``timeout``: seconds to wait for another process's lock on the file (a
+        second writer queues behind the first) before :class:`StoreError` says who
+        holds it and what to do; ``0`` fails at once."""
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
+            raise ValueError(f"timeout must be a number of seconds >= 0, not {timeout!r}")
+        self._timeout = float(timeout)
+        with self._waiting(os.fspath(path)):
+            self._core = _core.Store(os.fspath(path), read_only, int(min(timeout, 2**31 / 1000) * 1000))
+
+    @contextlib.contextmanager
+    def _waiting(self, path: str | None = None):
+        """Turns SQLite's "database is locked" (the timeout ran out) into what happened and what to do."""
+        try:
+            yield
+        except StoreError as err:
+            if "database is locked" not in str(err):
+                raise
+            path = getattr(err, "path", None) or path or self.path
+            reason = (f"another process holds the store (another pursuit ingest, or a program with the file open "
+                      f"for writing); gave up after waiting {self._timeout:g} s. Run this again when it has finished, "
+                      f"or wait longer: Store(..., timeout=SECONDS), or --wait SECONDS on the command line "
+                      f"/ 另一个进程正占用该存储（另一个 pursuit ingest，或以写方式打开该文件的程序）；"
+                      f"已等待 {self._timeout:g} 秒后放弃。请待其完成后重试，或延长等待：命令行加 --wait 秒数")
+            clear = StoreError(f"{path}: {reason}")
+            clear.path, clear.reason = path, reason
+            raise clear from err
 
     @property
     def path(self) -> str:
@@ -132,12 +160,13 @@ class Store:
         # Only a path is turned into text: str() of a list of events would write every one of them.
         label = source or (os.path.basename(batch) if kind == "jsonl" else {"columns": "DataFrame", "items": "Python"}[kind])
         report = self._progress(progress, label)
-        if kind == "jsonl":
-            raw = self._core.ingest_jsonl(batch, collect, conflicts, batch_size, label, report)
-        elif kind == "columns":
-            raw = self._core.ingest_columns(batch, len(events), collect, conflicts, batch_size, label, report)
-        else:
-            raw = self._core.ingest_items(batch, collect, conflicts, batch_size, label, report)
+        with self._waiting():
+            if kind == "jsonl":
+                raw = self._core.ingest_jsonl(batch, collect, conflicts, batch_size, label, report)
+            elif kind == "columns":
+                raw = self._core.ingest_columns(batch, len(events), collect, conflicts, batch_size, label, report)
+            else:
+                raw = self._core.ingest_items(batch, collect, conflicts, batch_size, label, report)
         return IngestSummary(**raw)
 
     @staticmethod
@@ -156,7 +185,8 @@ class Store:
     def playbook(self, playbook: Playbook) -> None:
         if playbook._custom:
             raise ValueError("a playbook with Python requirements cannot be stored; pass it to pipeline() instead")
-        self._core.set_setting(_PLAYBOOK_KEY, playbook.to_json())
+        with self._waiting():
+            self._core.set_setting(_PLAYBOOK_KEY, playbook.to_json())
 
     # --- reading ---
     def events(self, as_of: Any = None, *, on_error: str = "raise") -> list[Event]:
@@ -187,6 +217,18 @@ class Store:
         pipeline = Pipeline(playbook or self.playbook)
         pipeline._core.apply_batch(batch, 1)
         return pipeline[id]
+
+    def outcomes(self, opportunity: str | None = None, *, as_of: Any = None,
+                 playbook: Playbook | None = None) -> pd.DataFrame:
+        """What each stored event (of ``opportunity``, or all) did when replayed: the
+        rows of :meth:`Pipeline.outcomes`. Rejected events (an opportunity with no
+        ``open``, an unknown contact …) are here with their ``reason``, also for an
+        opportunity that never opened and so is not in the pipeline."""
+        events = self._core.events(self._as_of(as_of)) if opportunity is None else \
+            self._core.events_of(opportunity, self._as_of(as_of))
+        pipeline = Pipeline(playbook or self.playbook)
+        pipeline._core.apply_batch(events, 1)
+        return pipeline.outcomes()
 
     def stats(self) -> StoreStats:
         raw = self._core.stats()

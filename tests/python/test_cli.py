@@ -10,11 +10,14 @@ from pursuit.cli import main
 GOOD = '{"id":"e-1","opportunity":"O","at":"2026-03-02T02:00:00Z","type":"advance"}'
 
 
+OPEN = '{"id":"e-0","opportunity":"O","at":"2026-03-01T02:00:00Z","type":"open","account":"A","name":"N"}'
+
+
 def test_check_a_valid_file(tmp_path, capsys):
     path = tmp_path / "ok.jsonl"
-    path.write_text(GOOD + "\n", encoding="utf-8")
+    path.write_text(OPEN + "\n" + GOOD + "\n", encoding="utf-8")
     assert main(["check", str(path)]) == 0
-    assert f"{path}: 1 valid events, 0 errors, 1 lines" in capsys.readouterr().out
+    assert f"{path}: 2 valid events, 0 errors, 2 lines, 0 rejected on replay" in capsys.readouterr().out
 
 
 def test_check_reports_every_error_with_line_and_field(tmp_path, capsys):
@@ -57,7 +60,7 @@ def test_demo_ingests_the_sample_prints_the_report_and_writes_html(tmp_path, mon
     out = capsys.readouterr().out
     assert heading in out and blocked_title in out and requirement in out
     n = len(pursuit.read_jsonl(pursuit.data.sample_events_path()))
-    assert f"{n} events" in out
+    assert (f"{n} events" if lang == "en" else f"共 {n} 个事件") in out  # the demo speaks --lang
     assert (tmp_path / "demo.db").exists()
     html = (tmp_path / "demo-report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and requirement in html

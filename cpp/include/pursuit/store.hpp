@@ -3,6 +3,7 @@
 // transaction, and the log can be read back as it stood at any past moment.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -81,8 +82,13 @@ public:
     static constexpr int schema_version = 2;
 
     enum class Mode { read_write, read_only };
+    // How long an operation waits for another connection's lock (a writer holds
+    // it for a batch, or for a whole file being checked) before failing with
+    // "database is locked". Long by default so that a second writer queues.
+    static constexpr std::chrono::milliseconds default_busy_timeout{10 * 60 * 1000};
     // read_write creates the file if it is missing; read_only requires it.
-    explicit Store(const std::string& path, Mode mode = Mode::read_write);
+    explicit Store(const std::string& path, Mode mode = Mode::read_write,
+                   std::chrono::milliseconds busy_timeout = default_busy_timeout);
     ~Store();
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
