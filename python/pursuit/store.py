@@ -219,13 +219,13 @@ class Store:
         return pipeline[id]
 
     def outcomes(self, opportunity: str | None = None, *, as_of: Any = None,
-                 playbook: Playbook | None = None) -> pd.DataFrame:
+                 playbook: Playbook | None = None, on_error: str = "raise") -> pd.DataFrame:
         """What each stored event (of ``opportunity``, or all) did when replayed: the
         rows of :meth:`Pipeline.outcomes`. Rejected events (an opportunity with no
         ``open``, an unknown contact …) are here with their ``reason``, also for an
         opportunity that never opened and so is not in the pipeline."""
-        events = self._core.events(self._as_of(as_of)) if opportunity is None else \
-            self._core.events_of(opportunity, self._as_of(as_of))
+        events = self._read(self._core.events, on_error, self._as_of(as_of)) if opportunity is None else \
+            self._read(self._core.events_of, on_error, opportunity, self._as_of(as_of))
         pipeline = Pipeline(playbook or self.playbook)
         pipeline._core.apply_batch(events, 1)
         return pipeline.outcomes()

@@ -124,8 +124,15 @@ def test_ingest_reports_conflicts(tmp_path, capsys):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     a.write_text(GOOD + "\n", encoding="utf-8")
     b.write_text(GOOD.replace("advance", "win") + "\n", encoding="utf-8")
+    c = tmp_path / "c.jsonl"  # a new event before the conflicting one
+    c.write_text(GOOD.replace('"e-1"', '"e-0"').replace("OPP-1", "OPP-0") + "\n" + GOOD.replace("advance", "win") + "\n",
+                 encoding="utf-8")
     assert main(["ingest", str(a), "--db", str(db)]) == 0
-    assert main(["ingest", str(b), "--db", str(db)]) == 1
+    assert main(["ingest", str(c), "--db", str(db)]) == 1  # refused whole
+    captured = capsys.readouterr()
+    assert "already stored with different content" in captured.err and "nothing stored from this file" in captured.err
+    assert len(pursuit.Store(db)) == 1
+    assert main(["ingest", str(b), "--db", str(db), "--skip-invalid"]) == 1
     captured = capsys.readouterr()
     assert "already stored with different content" in captured.err and "1 conflicts" in captured.out
 

@@ -20,15 +20,26 @@ from .common import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, cannot_read, open_store,
                       write_file, write_output)
 
 
+CONFLICT = "an event with this id is already stored with different content"  # the store's reason
+
+
 def ingest_into(args: argparse.Namespace, store: Store, events, label: str, skip_invalid: bool = True) -> int:
     """Store events (a JSON Lines path, parsed while it is written, or a list). Input
-    with unreadable events is refused whole (nothing stored) unless ``skip_invalid``;
-    conflicts with stored events are reported either way."""
+    with unreadable events or ids stored with other content is refused whole (nothing
+    stored) unless ``skip_invalid``, which stores the rest and lists every problem."""
+    policy = "collect" if skip_invalid else "raise"
     try:
-        summary = store.ingest(events, on_error="collect" if skip_invalid else "raise", on_conflict="collect",
+        summary = store.ingest(events, on_error=policy, on_conflict=policy,
                                batch_size=args.batch_size, source=label,
                                progress=not args.quiet and sys.stderr.isatty())
     except EventError as raised:
+        if raised.reason == CONFLICT:
+            say(f"{label}: {raised}", err=True)
+            say(f"{label}: " + both("an id is already stored with other content; nothing stored from this file "
+                                    "(fix it, or pass --skip-invalid to store the rest and list every conflict)",
+                                    "有事件 id 已以不同内容存入；此文件未存入任何事件（请修正，或加 --skip-invalid "
+                                    "存入其余事件并列出全部冲突）"), err=True)
+            return EXIT_INVALID
         # Only a file can get here (a list is collected). Nothing was stored: name every error.
         # (`if result` would be wrong: a file whose every line is bad has no events, so is falsy.)
         result = read_events(events)
