@@ -212,6 +212,12 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
                                                                 quote(event_at(batch, i).opportunity) +
                                                                 ": its first event must be 'open'");
     }
+    // A repeat refused above still names its opportunity, if this batch opened it.
+    for (std::uint32_t i = 0; i < batch.size(); ++i)
+        if (out[i].rejected && out[i].opportunity < 0 && where[i] == kUnknown) {
+            const std::uint32_t known = index_.find(event_at(batch, i).opportunity);
+            if (known != kUnknown) out[i].opportunity = known;
+        }
 
     // Grouping by opportunity, in batch order within each.
     std::vector<std::uint32_t> start(opportunities_.size() + 1, 0);

@@ -59,12 +59,6 @@ constexpr const char* migrations[] = {
 };
 static_assert(std::size(migrations) == Store::schema_version, "one migration per schema version");
 
-// The busy timeout of the store being opened on this thread, set by the
-// constructor for Impl::open (whose signature store_impl.hpp shares with the
-// ingest code). Opening already takes locks (WAL mode, migrations), so it must
-// be in force before the first statement.
-thread_local int opening_busy_timeout_ms = 0;
-
 }  // namespace
 
 void Store::Impl::open(Mode mode) {
@@ -74,7 +68,8 @@ void Store::Impl::open(Mode mode) {
     if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK)
         throw StoreError(path, read_only ? "cannot open the store (does it exist?): " + std::string(sqlite3_errmsg(db))
                                          : "cannot open the store: " + std::string(sqlite3_errmsg(db)));
-    sqlite3_busy_timeout(db, opening_busy_timeout_ms);  // wait (SQLite retries) rather than fail at once
+    // Before the first statement: opening takes locks too (WAL mode, migrations).
+    sqlite3_busy_timeout(db, busy_timeout_ms);  // wait (SQLite retries) rather than fail at once
     sqlite3_extended_result_codes(db, 1);
     std::int64_t app = 0, version = 0, objects = 0;
     try {
@@ -131,7 +126,7 @@ Store::Store(const std::string& path, Mode mode, std::chrono::milliseconds busy_
     : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
     // sqlite3_busy_timeout takes an int of milliseconds; negative means "do not wait".
-    opening_busy_timeout_ms = static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(busy_timeout.count(), 0, INT_MAX));
+    impl_->busy_timeout_ms = static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(busy_timeout.count(), 0, INT_MAX));
     impl_->open(mode);
 }
 Store::~Store() = default;

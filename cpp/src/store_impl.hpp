@@ -62,6 +62,7 @@ struct Store::Impl {
     std::string path;
     sqlite3* db = nullptr;
     bool read_only = false;
+    int busy_timeout_ms = 0;  // how long a statement waits for another writer's lock
     mutable std::mutex mutex;  // one operation at a time on this connection
 
     ~Impl() { sqlite3_close_v2(db); }

@@ -318,7 +318,7 @@ class Waterfall(NamedTuple):
     opportunities: pd.DataFrame  # one row per opportunity and its movement
 
 
-def waterfall(store, start: Any, end: Any, *, lang: Optional[str] = None) -> Waterfall:
+def waterfall(store, start: Any, end: Any, *, lang: Optional[str] = None, on_error: str = "raise") -> Waterfall:
     """Compare the store's pipeline as of ``start`` with the one as of ``end``.
 
     Each opportunity open at either date gets one movement, the first that applies:
@@ -332,8 +332,8 @@ def waterfall(store, start: Any, end: Any, *, lang: Optional[str] = None) -> Wat
     if start_us > end_us:
         raise ValueError(f"start ({start}) is after end ({end})")
     cols = ["opportunity", "step", "outcome", "expected_close", "amount"]
-    before = store.pipeline(as_of=utc(start_us)).snapshot()[cols].set_index("opportunity")
-    after = store.pipeline(as_of=utc(end_us)).snapshot()
+    before = store.pipeline(as_of=utc(start_us), on_error=on_error).snapshot()[cols].set_index("opportunity")
+    after = store.pipeline(as_of=utc(end_us), on_error=on_error).snapshot()
     df = after[["opportunity", "account", "name", "owner", "currency"]].assign(
         currency=_currency(after["currency"]), amount=after["amount"],
         step_start=before["step"].reindex(after["opportunity"]).to_numpy(), step_end=after["step"].to_numpy(),

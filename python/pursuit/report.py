@@ -209,14 +209,15 @@ def _p_win(pipeline: Pipeline, weights: str):
 
 
 def from_store(store, *, as_of: Any = None, lang: str | None = None, threads: int = 1, since: Any = None,
-               weights: str = "prior") -> Report:
+               weights: str = "prior", on_error: str = "raise") -> Report:
     """Replay the store (as of a moment) and build its report; ``since`` adds the
     waterfall from that date; ``weights="model"`` weights the forecast by a win model
-    fitted on the store's closed opportunities instead of the stage priors."""
-    pipeline = store.pipeline(as_of=as_of, threads=threads)
+    fitted on the store's closed opportunities instead of the stage priors.
+    ``on_error="collect"`` skips stored rows that cannot be read (see :meth:`Store.pipeline`)."""
+    pipeline = store.pipeline(as_of=as_of, threads=threads, on_error=on_error)
     report = build(pipeline, pipeline.outcomes(), as_of=as_of, lang=lang, source=store.path, weights=weights)
     if since is not None:
         end = as_of if as_of is not None else utc(int(pipeline.snapshot()["last_at"].max().value // 1000))
-        report.waterfall = _forecast.waterfall(store, since, end, lang=report.lang).summary
+        report.waterfall = _forecast.waterfall(store, since, end, lang=report.lang, on_error=on_error).summary
         report.since = utc(moment_us(since))
     return report

@@ -180,3 +180,18 @@ def test_a_file_in_another_encoding_or_with_cr_line_ends_gets_one_clear_error(tm
         store.ingest(path)
     summary = store.ingest(path, on_error="collect")
     assert summary.inserted == 0 and expected in summary.errors[0].reason
+
+
+def test_the_report_of_a_store_with_an_unreadable_row_shows_the_rest_and_names_the_row(tmp_path):
+    path = tmp_path / "s.db"
+    Store(path).ingest([OPEN])
+    with sqlite3.connect(path) as con:
+        con.execute("INSERT INTO events(id, opportunity, at, type, body, batch) VALUES "
+                    "('e-3', 'OPP-1', 0, 'signal', '{\"amount\":1e400}', 1)")
+    run = subprocess.run([sys.executable, "-m", "pursuit", "report", "--db", str(path), "--format", "json"],
+                         capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "stored event #2 cannot be read" in run.stderr and "out of range" in run.stderr
+    report = json.loads(run.stdout)
+    assert sum(row["opportunities"] for row in report["by_step"]) == 1, report["by_step"]

@@ -234,7 +234,9 @@ def test_readers_read_while_a_writer_ingests(tmp_path, sample_path):
 
 
 def _ingest_command(big, path, batch):
-    return [sys.executable, "-m", "pursuit", "ingest", str(big), "--db", str(path), "--batch-size", str(batch), "--quiet"]
+    # --skip-invalid: batches commit as they are written (without it a file is all or nothing)
+    return [sys.executable, "-m", "pursuit", "ingest", str(big), "--db", str(path), "--batch-size", str(batch),
+            "--quiet", "--skip-invalid"]
 
 
 def _kill_mid_ingest(big, path, batch):

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from .. import data
@@ -15,7 +16,7 @@ from .._terminal import both, say, visible_json, visible_lines
 from ..events import EventError
 from ..importer import MappingError, import_csv, load_mapping
 from ..options import resolve_lang
-from ..store import Store
+from ..store import Store, StoreWarning
 from .common import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, cannot_read, open_store, quiet_say, read_events,
                       write_file, write_output)
 
@@ -83,11 +84,17 @@ def report(args: argparse.Namespace) -> int:
     from ..report_format import to_html, to_json, to_text
 
     guard_output(args.out, store=args.db)
-    rep = from_store(open_store(args, read_only=True), as_of=args.as_of, lang=args.lang, threads=args.threads,
-                     since=args.since, weights=args.weights)
+    # A damaged row must not hide the whole pipeline: report the rest, and say what was skipped.
+    with warnings.catch_warnings(record=True) as skipped:
+        warnings.simplefilter("always", StoreWarning)
+        rep = from_store(open_store(args, read_only=True), as_of=args.as_of, lang=args.lang, threads=args.threads,
+                         since=args.since, weights=args.weights, on_error="collect")
     render = {"table": to_text, "json": to_json, "html": to_html}[args.format]
     write_output(args.out, render(rep))
-    return EXIT_OK
+    problems = {str(w.message) for w in skipped if issubclass(w.category, StoreWarning)}
+    for message in sorted(problems):
+        say(f"{args.db}: {message}", err=True)
+    return EXIT_INVALID if problems else EXIT_OK
 
 
 def calibrate(args: argparse.Namespace) -> int:
