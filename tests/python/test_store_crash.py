@@ -82,7 +82,7 @@ def assert_same_pipeline(got: Pipeline, expected: Pipeline) -> None:
 
 # --- kill -9 at seeded random points ---
 def cli_ingest(path: Path, db: Path, batch: int) -> list[str]:
-    return [sys.executable, "-m", "pursuit", "ingest", str(path), "--db", str(db), "--batch-size", str(batch), "--quiet"]
+    return [sys.executable, "-m", "pursuit", "ingest", str(path), "--db", str(db), "--batch-size", str(batch), "--quiet", "--skip-invalid"]  # batches commit as they go
 
 
 def python_ingest(path: Path, db: Path, batch: int) -> list[str]:
