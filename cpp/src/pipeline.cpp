@@ -144,8 +144,6 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
                 const Event& e = event_at(batch, pos);
                 for (std::size_t m = k; m < j; ++m) {
                     if (event_at(batch, static_cast<std::uint32_t>(hashes[m])).id == e.id) {
-                        const std::uint32_t known = index_.find(e.opportunity);
-                        out[pos].opportunity = known == kUnknown ? -1 : static_cast<std::int64_t>(known);
                         out[pos].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
                         break;
                     }
@@ -206,8 +204,10 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
     previous = nullptr;
     for (std::uint32_t i : unresolved) {
         const std::uint32_t opp = resolve(i, false);
-        if (opp != kUnknown) note(i, opp);
-        else
+        if (opp != kUnknown) {
+            note(i, opp);
+            unordered[opp] = 1;  // placed before its open: the group is put in time order
+        } else
             out[i].rejected = rejected(event_at(batch, i), "unknown opportunity " +
                                                                 quote(event_at(batch, i).opportunity) +
                                                                 ": its first event must be 'open'");

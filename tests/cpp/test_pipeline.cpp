@@ -318,3 +318,13 @@ TEST_CASE("an open refused for its id creates no opportunity", "[pipeline][error
     CHECK_FALSE(p.find("OPP-C"));
     CHECK(p.size() == 1);
 }
+
+TEST_CASE("an event placed before its open in a batch, later in time, applies after the open", "[pipeline][grouping]") {
+    Story s;
+    const Event open = s.open(), signal = s.signal();
+    Pipeline p;
+    const auto out = p.apply(std::vector<Event>{signal, open});
+    CHECK(p.verdict(out[0]) == Verdict::accepted);
+    CHECK(p.verdict(out[1]) == Verdict::accepted);
+    CHECK(p.at(0).history().size() == 2);
+}

@@ -196,18 +196,13 @@ def test_every_path_collects_the_same_errors(case):
 
 
 # --- order within a batch ---
-# bug: an event placed in a batch before its opportunity's `open` (though later in time) is
-# rejected as "unknown opportunity" when every event of that opportunity placed after the open
-# is earlier than it (the time sort is skipped). Until fixed, the order properties move each
-# opportunity's open before its other events (S.open_first); the strict xfail runs them without.
-BUG_BEFORE_OPEN = "bug: an event before its opportunity's open in the batch, later in time, is rejected as unknown opportunity"
+# An event placed in a batch before its opportunity's `open` (though later in time) is applied
+# after it: the properties run with each open moved first (S.open_first) and as generated.
 OPEN_BEFORE = {"id": "a", "opportunity": "O", "at": "2026-01-05T09:00:00Z", "type": "open", "account": "A", "name": "N"}
 SIGNAL_AFTER = {"id": "b", "opportunity": "O", "at": "2026-01-05T09:01:00Z", "type": "signal", "kind": "implicit_need"}
-open_rule = pytest.mark.parametrize("open_first", [
-    True, pytest.param(False, marks=pytest.mark.xfail(strict=True, reason=BUG_BEFORE_OPEN))])
+open_rule = pytest.mark.parametrize("open_first", [True, False])
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_BEFORE_OPEN)
 def test_an_event_before_its_open_in_the_batch_is_applied_in_time_order():
     p = Pipeline()
     p.apply([SIGNAL_AFTER, OPEN_BEFORE])  # in time order: the open, then the signal
