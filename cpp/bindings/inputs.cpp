@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "py_source.hpp"
 #include "pyjson.hpp"
 
 namespace py = pybind11;
@@ -58,8 +59,7 @@ Parsed parse_items(const py::sequence& items) {
             continue;
         }
         try {
-            nlohmann::json j = py_json::from_python(item);
-            owned.push_back(event_from_json(j, n));
+            owned.push_back(read_event(PySource(item), n));
             p.events.push_back(nullptr);  // filled below, once `owned` stops moving
         } catch (const EventError& err) {
             p.errors.emplace_back(err.event_id(), n, err.field(), err.reason());
