@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "pursuit/arrow.hpp"
 #include "py_source.hpp"
 #include "pyjson.hpp"
 
@@ -142,6 +143,22 @@ Parsed parse_jsonl(const std::string& path, bool collect) {
     Parsed p;
     py::gil_scoped_release release;
     JsonlResult r = read_jsonl_file(path, collect ? OnError::collect : OnError::raise);
+    p.errors = std::move(r.errors);
+    add(p, std::move(r.events));
+    return p;
+}
+
+Parsed parse_arrow(const py::capsule& stream, bool collect) {
+    if (std::strcmp(stream.name(), "arrow_array_stream") != 0)
+        throw py::type_error("expected an Arrow C stream capsule (from __arrow_c_stream__)");
+    auto* s = stream.get_pointer<ArrowArrayStream>();
+    if (!s || !s->release) throw py::value_error("the Arrow stream was already consumed");
+    Parsed p;
+    ArrowEvents r;
+    {
+        py::gil_scoped_release release;  // a producer that needs Python takes the GIL itself
+        r = read_arrow_stream(*s, collect ? OnError::collect : OnError::raise);
+    }
     p.errors = std::move(r.errors);
     add(p, std::move(r.events));
     return p;

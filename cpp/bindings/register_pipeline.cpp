@@ -140,6 +140,10 @@ void register_pipeline(py::module_& m) {
             Parsed p = parse_batch(batch);
             return apply_parsed(self, p, false, threads);
         })
+        .def("apply_arrow", [](PyPipeline& self, const py::capsule& stream, bool collect, unsigned threads) {
+            Parsed p = parse_arrow(stream, collect);
+            return apply_parsed(self, p, collect, threads);
+        })
         .def("apply_jsonl", [](PyPipeline& self, const std::string& path, bool collect, unsigned threads) {
             Parsed p = parse_jsonl(path, collect);
             return apply_parsed(self, p, collect, threads);

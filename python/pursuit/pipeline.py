@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._inputs import batch_input
 from .events import Event, EventError, _on_error, moment_us
 from .opportunity import Opportunity, _checked, _document, _field, _playbook_doc, _saved_playbook
 from .playbook import Playbook
@@ -42,58 +43,14 @@ def _categorical(codes: np.ndarray, vocabulary) -> pd.Categorical:
     return pd.Categorical.from_codes(codes.astype(np.int16), categories=[t.value for t in vocabulary], ordered=True)
 
 
-def _frame_error(column: str, reason: str) -> EventError:
-    err = EventError(f"DataFrame, column {column!r}: {reason}")
-    err.event_id, err.line, err.field, err.reason = None, None, column, reason
-    return err
-
-
-def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """DataFrame columns as numpy arrays, one conversion per column (never per event)."""
-    names = [str(name) for name in df.columns]
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            # A dict of columns would keep only the last: refuse rather than guess.
-            raise _frame_error(name, f"the DataFrame has {names.count(name)} columns named {name!r}; "
-                                     "rename or drop all but one (df.loc[:, ~df.columns.duplicated()])")
-        seen.add(name)
-    out = {}
-    for name, col in zip(names, (df.iloc[:, i] for i in range(df.shape[1]))):
-        if isinstance(col.dtype, pd.DatetimeTZDtype):
-            out[name] = col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
-        elif pd.api.types.is_datetime64_dtype(col.dtype):
-            raise ValueError(f"column {name!r} holds times without a time zone; localize it (e.g. .dt.tz_localize('UTC'))")
-        elif isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iuf":
-            out[name] = col.to_numpy(dtype="float64", na_value=np.nan)  # nullable Int64 and friends
-        elif isinstance(col.dtype, np.dtype) and col.dtype.kind == "f" and col.dtype.itemsize not in (4, 8):
-            out[name] = col.to_numpy(dtype="float64")  # float16, longdouble
-        elif isinstance(col.dtype, np.dtype) and col.dtype.kind in "fiub":
-            out[name] = np.ascontiguousarray(col.to_numpy()).astype(col.dtype.newbyteorder("="), copy=False)
-        else:
-            out[name] = col.to_numpy(dtype=object, na_value=None)
-    return out
-
-
-def batch_input(events) -> tuple[str, Any]:
-    """What a batch is, for the C++ batch paths (pipelines and the store): ("jsonl", path),
-    ("columns", numpy columns of a DataFrame) or ("items", a list of dicts / Events)."""
-    if isinstance(events, (str, os.PathLike)):
-        path = os.fspath(events)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(path)
-        return "jsonl", path
-    if isinstance(events, pd.DataFrame):
-        return "columns", _columns(events)
-    return "items", events if isinstance(events, (list, tuple)) else list(events)
-
-
 class Pipeline:
     """Opportunities under one playbook.
 
-    ``apply`` takes a JSON Lines path, a DataFrame (one row per event, one column
-    per field) or an iterable of dicts / :class:`Event`; the events are converted
-    and applied in C++ with the GIL released.
+    ``apply`` takes a JSON Lines or Parquet path (or a directory of Parquet files),
+    a table (pandas or polars DataFrame, pyarrow Table or RecordBatchReader, anything
+    with ``__arrow_c_stream__``: one row per event, one column per field) or an
+    iterable of dicts / :class:`Event`; the events are read and applied in C++ with
+    the GIL released.
 
     It pickles, but unpickling data from an untrusted source is unsafe (a pickle
     can run any code): exchange state as :meth:`to_json` / :meth:`from_json` text.
@@ -127,9 +84,11 @@ class Pipeline:
         collect = _on_error(on_error)
         if not isinstance(threads, int) or threads < 1:
             raise ValueError("threads must be a whole number >= 1")
-        kind, batch = batch_input(events)
+        kind, batch, _ = batch_input(events)
         if kind == "jsonl":
             raw = self._core.apply_jsonl(batch, collect, threads)
+        elif kind == "arrow":
+            raw = self._core.apply_arrow(batch, collect, threads)
         elif kind == "columns":
             raw = self._core.apply_columns(batch, len(events), collect, threads)
         else:
