@@ -29,6 +29,11 @@ def _unique_names(df: pd.DataFrame) -> None:
     names = [str(name) for name in df.columns]
     seen: set[str] = set()
     for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _input_error(f"DataFrame, column {name!r}", "the column name is not valid Unicode (a lone surrogate?)",
+                               name.encode("utf-8", "backslashreplace").decode()) from None
         if name in seen:
             # A dict of columns would keep only the last: refuse rather than guess.
             raise _input_error(f"DataFrame, column {name!r}", f"the DataFrame has {names.count(name)} columns named {name!r}; "
