@@ -1,4 +1,5 @@
-"""What a batch of events is, for the C++ batch paths (pipelines and the store).
+"""Tables in and out: what a batch of events is, for the C++ batch paths (pipelines and
+the store), and pursuit's own tables handed to Arrow.
 
 Every table reaches C++ as an Arrow C stream (``__arrow_c_stream__``), read there
 column by column without a Python object per cell; JSON Lines files are read by
@@ -120,3 +121,22 @@ def batch_input(events: Any) -> tuple[str, Any, str]:
     if hasattr(events, "__arrow_c_stream__"):
         return "arrow", events.__arrow_c_stream__(), type(events).__name__
     return "items", events if isinstance(events, (list, tuple)) else list(events), "Python"
+
+
+class _Capsule:
+    """An Arrow C stream capsule made by pursuit, as the PyCapsule interface hands it over."""
+
+    __slots__ = ("_capsule",)
+
+    def __init__(self, capsule: Any) -> None:
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._capsule
+
+
+def arrow_table(capsule: Any) -> Any:
+    """A pyarrow.Table from a capsule of pursuit's own (snapshot, outcomes)."""
+    import pyarrow as pa
+
+    return pa.table(_Capsule(capsule))

@@ -5,22 +5,23 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Union
 
-import numpy as np
 import pandas as pd
 
 from . import _core
-from ._inputs import batch_input
+from ._inputs import arrow_table, batch_input
 from .events import Event, EventError, _on_error, moment_us
 from .opportunity import Opportunity, _checked, _document, _field, _playbook_doc, _saved_playbook
 from .playbook import Playbook
 from .vocabulary import BuyerStage, EventType, Gate, Outcome, Step, Verdict
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = ["Pipeline", "BatchSummary"]
 
 _FORMAT_VERSION = 1
-_US_PER_DAY = 86_400_000_000
 
 
 @dataclass
@@ -37,10 +38,6 @@ class BatchSummary:
     def __repr__(self) -> str:
         counts = ", ".join(f"{v.value}={n}" for v, n in self.verdicts.items() if n)
         return f"<BatchSummary {counts or 'empty'}; {len(self.errors)} errors>"
-
-
-def _categorical(codes: np.ndarray, vocabulary) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes.astype(np.int16), categories=[t.value for t in vocabulary], ordered=True)
 
 
 class Pipeline:
@@ -127,25 +124,19 @@ class Pipeline:
 
         ``days_in_step`` is counted to ``as_of`` (default: the latest event in the pipeline).
         """
-        c = self._core.snapshot()
-        last = c["last_at"]
-        now = (int(last.max()) if len(last) else 0) if as_of is None else moment_us(as_of)
-        close = c["expected_close"].astype("int64")
-        return pd.DataFrame({
-            "opportunity": c["opportunity"], "account": c["account"], "name": c["name"], "owner": c["owner"],
-            "amount": c["amount"], "currency": c["currency"],
-            "expected_close": pd.to_datetime(np.where(close == np.iinfo(np.int64).min, np.iinfo(np.int64).min,
-                                                      close * _US_PER_DAY * 1000), unit="ns"),
-            "step": _categorical(c["step"], Step), "outcome": _categorical(c["outcome"], Outcome),
-            "buyer_stage": _categorical(c["buyer_stage"], BuyerStage), "next_gate": _categorical(c["next_gate"], Gate),
-            "unmet": c["unmet"], "can_advance": c["can_advance"].astype(bool),
-            "days_in_step": (now - c["step_since"]) / _US_PER_DAY,
-            "events": c["events"], "refused": c["refused"], "fell_back": c["fell_back"],
-            "late_entry": c["late_entry"].astype(bool), "criteria_misaligned": c["criteria_misaligned"].astype(bool),
-            "contacts": c["contacts"], "evidence": c["evidence"],
-            "opened_at": pd.to_datetime(c["opened_at"], unit="us", utc=True),
-            "last_at": pd.to_datetime(last, unit="us", utc=True),
-        })
+        return self.to_arrow("snapshot", as_of=as_of).to_pandas(date_as_object=False)
+
+    def to_arrow(self, table: str = "snapshot", *, as_of: Any = None) -> "pa.Table":
+        """The snapshot (``"snapshot"``) or the latest batch's outcomes (``"outcomes"``) as a
+        ``pyarrow.Table``, built in C++ without Python objects per cell: write it to Parquet
+        (``pyarrow.parquet.write_table``) or hand it to polars or DuckDB without pandas."""
+        if table == "snapshot":
+            capsule = self._core.snapshot(None if as_of is None else moment_us(as_of))
+        elif table == "outcomes":
+            capsule = self._core.outcomes()
+        else:
+            raise ValueError(f"table must be 'snapshot' or 'outcomes', not {table!r}")
+        return arrow_table(capsule)
 
     def assess(self, as_of: Any = None) -> pd.DataFrame:
         """One row per opportunity: connection, progress, coupling, a boolean column per
@@ -167,18 +158,7 @@ class Pipeline:
 
     def outcomes(self) -> pd.DataFrame:
         """What each event of the latest batch did, in the batch's order."""
-        c = self._core.outcomes()
-        return pd.DataFrame({
-            "event_id": c["event_id"], "opportunity": c["opportunity"],
-            "at": pd.to_datetime(c["at_us"], unit="us", utc=True),
-            "type": _categorical(c["type"], EventType), "verdict": _categorical(c["verdict"], Verdict),
-            "step_before": _categorical(c["step_before"], Step), "step_after": _categorical(c["step_after"], Step),
-            "outcome_after": _categorical(c["outcome_after"], Outcome),
-            "buyer_before": _categorical(c["buyer_before"], BuyerStage),
-            "buyer_after": _categorical(c["buyer_after"], BuyerStage),
-            "unmet": c["unmet"], "late_entry": c["late_entry"].astype(bool),
-            "buyer_backward": c["buyer_backward"].astype(bool), "reason": c["reason"],
-        })
+        return self.to_arrow("outcomes").to_pandas()
 
     def _repr_html_(self) -> str:
         from .display import pipeline_html

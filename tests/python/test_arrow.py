@@ -154,3 +154,31 @@ def test_a_store_ingests_a_table_as_it_ingests_the_file(stories_path, tmp_path):
     summary = by_table.ingest(table)
     assert summary.inserted == len(by_file)
     assert by_table.pipeline().snapshot().equals(by_file.pipeline().snapshot())
+
+
+def test_to_arrow_gives_the_snapshot_and_the_outcomes_as_tables(sample_path, tmp_path):
+    p = Pipeline()
+    p.apply(sample_path)
+    snap = p.to_arrow()
+    assert snap.num_rows == len(p) and snap.column_names == list(p.snapshot().columns)
+    assert snap.schema.field("step").type == pa.dictionary(pa.int8(), pa.string(), ordered=True)
+    assert snap.schema.field("last_at").type == pa.timestamp("us", tz="UTC")
+    assert snap.to_pandas(date_as_object=False).equals(p.snapshot())
+    pq.write_table(snap, tmp_path / "snapshot.parquet")
+    assert pq.read_table(tmp_path / "snapshot.parquet").equals(snap)
+    outcomes = p.to_arrow("outcomes")
+    assert outcomes.num_rows == sum(1 for line in open(sample_path, encoding="utf-8") if line.strip())
+    assert outcomes["opportunity"].null_count == 0
+    later = p.to_arrow(as_of="2030-01-01T00:00:00Z")["days_in_step"].to_pylist()
+    assert all(a > b for a, b in zip(later, snap["days_in_step"].to_pylist()))
+    with pytest.raises(ValueError, match="'snapshot' or 'outcomes'"):
+        p.to_arrow("history")
+
+
+def test_to_arrow_of_an_empty_pipeline_and_of_a_rejected_event():
+    empty = Pipeline()
+    assert empty.to_arrow().num_rows == 0 and empty.snapshot().empty and empty.outcomes().empty
+    p = Pipeline()
+    p.apply([event("note", note="before any open")])
+    row = p.to_arrow("outcomes").to_pylist()[0]
+    assert row["opportunity"] is None and row["verdict"] == "rejected" and row["reason"]

@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "pursuit/json.hpp"
@@ -71,5 +73,34 @@ struct ArrowEvents {
 // event id and the column; a column of a type no field can hold is an error
 // for the whole stream.
 ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error = OnError::raise);
+
+// A table built in C++ and handed to Arrow (to_arrow): columns of one length,
+// exported as a stream of one record batch that owns their memory.
+class ArrowTableBuilder {
+public:
+    explicit ArrowTableBuilder(std::size_t rows);
+    ~ArrowTableBuilder();
+    ArrowTableBuilder(ArrowTableBuilder&&) noexcept;
+
+    // Text (large_string); with `empty_is_null`, "" is a null.
+    void strings(std::string name, const std::vector<std::string>& values, bool empty_is_null = false);
+    // Vocabulary codes as a dictionary column over `labels` (ordered); -1 is a null.
+    void codes(std::string name, const std::vector<std::int8_t>& codes, const std::vector<std::string>& labels);
+    void float64(std::string name, const std::vector<double>& values);  // NaN stays NaN
+    void int32(std::string name, const std::vector<std::int32_t>& values);
+    void booleans(std::string name, const std::vector<std::uint8_t>& values);
+    // UTC microseconds (timestamp[us, UTC]) and days (date32); INT64_MIN is a null.
+    void timestamps(std::string name, const std::vector<std::int64_t>& micros);
+    void dates(std::string name, const std::vector<std::int64_t>& days);
+
+    // Moves the columns into `out` (which the consumer releases).
+    void export_stream(ArrowArrayStream& out) &&;
+
+    struct Column;
+
+private:
+    std::size_t rows_;
+    std::vector<std::unique_ptr<Column>> columns_;
+};
 
 }  // namespace pursuit
