@@ -1,0 +1,93 @@
+"""atheris harness: the DataFrame reader (``Pipeline.apply(df)``).
+
+Columns get fuzzed names (duplicates, non-strings, empty) and dtypes: int8 …
+uint64, float16/32/64, longdouble, bool, nullable Int64, string, category,
+object columns of mixed values, datetimes naive and aware, with NaN / None / NaT
+holes. Oracle (_fuzzlib.py): only ``EventError`` escapes, and the documented
+``ValueError`` for a column of times without a time zone; collect and raise agree.
+
+    .venv/bin/python tests/fuzz/python/fuzz_py_frame.py -max_total_time=60 CORPUS_DIR tests/fuzz/corpus/py_frame
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+from _fuzzlib import EVENT_ERRORS, Choices, Finding, event_dicts, only, recipe
+
+import pursuit
+
+DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32",
+          "float64", "longdouble", "bool", "Int64", "Float64", "string", "category", "datetime64[ns]",
+          "datetime64[ns, UTC]", "datetime64[ns, Asia/Shanghai]"]
+
+
+def column(values: list, dtype: str | None) -> pd.Series:
+    """The values as a column of that dtype, or of objects when they do not convert (not the reader's business)."""
+    series = pd.Series(values, dtype=object)
+    if dtype is None:
+        return series
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if dtype.startswith("datetime64"):
+                tz = dtype[len("datetime64[ns, "):-1] if "," in dtype else None
+                converted = pd.to_datetime(series, utc=tz is not None, errors="raise")
+                return converted.dt.tz_convert(tz) if tz else converted
+            return series.astype(dtype)
+    except Exception:  # noqa: BLE001 - pandas' own refusal: the column stays objects
+        return series
+
+
+def frame(c: Choices) -> pd.DataFrame:
+    events = event_dicts(c, 8)[: c.below(9)]
+    names = sorted({k for e in events for k in e}, key=str) or ["id"]
+    columns, labels = [], []
+    for name in names:
+        values = [e.get(name, c.pick([None, np.nan, pd.NaT])) for e in events]
+        columns.append(column(values, c.pick(DTYPES) if c.chance(3) else None))
+        labels.append(c.pick([name.upper(), 0, None, "", names[0], ("id",)]) if c.chance(12) else name)
+    df = pd.concat(columns, axis=1) if columns else pd.DataFrame(index=range(len(events)))
+    df.columns = labels
+    return df
+
+
+def from_recipe(doc) -> pd.DataFrame | None:
+    """``{"$recipe": [[name, dtype or null, [values…]], …]}``: a kept regression."""
+    if not isinstance(doc, list):
+        return None
+    cols = [column(list(values), dtype) for _, dtype, values in doc]
+    df = pd.concat(cols, axis=1) if cols else pd.DataFrame()
+    df.columns = [name for name, _, _ in doc]
+    return df
+
+
+def documented(err: Exception) -> bool:
+    return isinstance(err, pursuit.EventError) or "without a time zone" in str(err)
+
+
+def TestOneInput(data: bytes) -> None:  # noqa: N802 - the name atheris and libFuzzer use
+    df = from_recipe(recipe(data))
+    if df is None:
+        df = frame(Choices(data))
+    pipeline = pursuit.Pipeline()
+    ok, summary = only((ValueError,), lambda: pipeline.apply(df, on_error="collect"), "Pipeline.apply(df, collect)")
+    if not ok and not documented(summary):
+        raise Finding(f"Pipeline.apply(df, collect): undocumented ValueError: {summary!r}") from summary
+    raised_ok, err = only((ValueError,), lambda: pursuit.Pipeline().apply(df), "Pipeline.apply(df)")
+    if not raised_ok and not documented(err):
+        raise Finding(f"Pipeline.apply(df): undocumented ValueError: {err!r}") from err
+    if ok and raised_ok == bool(summary.errors):
+        raise Finding(f"Pipeline.apply(df): collect found {len(summary.errors)} errors, raise {'did not' if raised_ok else 'did'} raise")
+    only((), pipeline.snapshot, "Pipeline.snapshot")
+
+
+if __name__ == "__main__":
+    import atheris
+
+    atheris.instrument_all()
+    atheris.Setup(sys.argv, TestOneInput)
+    atheris.Fuzz()
