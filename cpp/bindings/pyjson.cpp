@@ -66,7 +66,11 @@ nlohmann::json convert(py::handle v, const std::string& field, std::size_t depth
     }
     // numpy scalars and other number-likes.
     if (py::hasattr(v, "__index__")) return convert(py::int_(py::reinterpret_borrow<py::object>(v)), field, depth);
-    if (py::hasattr(v, "dtype") && py::hasattr(v, "item")) return convert(v.attr("item")(), field, depth);
+    if (py::hasattr(v, "dtype") && py::hasattr(v, "item")) {
+        // numpy.longdouble.item() returns a longdouble again: go through float, or this recurses forever.
+        py::object item = v.attr("item")();
+        if (!py::type::of(item).is(py::type::of(v))) return convert(item, field, depth + 1);
+    }
     if (py::hasattr(v, "isoformat") && py::hasattr(v, "tzinfo")) {
         if (v.attr("tzinfo").is_none()) fail(field, "datetime has no time zone: give an aware datetime");
         return v.attr("isoformat")().cast<std::string>();

@@ -66,7 +66,18 @@ void register_playbook(py::module_& m) {
 
     py::class_<Playbook, std::shared_ptr<Playbook>>(m, "Playbook")
         .def_static("default", [] { return std::make_shared<Playbook>(*Playbook::default_playbook()); })
-        .def_static("from_json", [](const std::string& text) { return std::make_shared<Playbook>(Playbook::parse(text)); })
+        .def_static("from_json", [](py::handle text) {
+            // str or bytes; a lone surrogate in a str is the document's error, not a TypeError.
+            if (PyBytes_Check(text.ptr())) return std::make_shared<Playbook>(Playbook::parse(text.cast<std::string>()));
+            if (!PyUnicode_Check(text.ptr())) throw py::type_error("Playbook.from_json takes str or bytes");
+            Py_ssize_t size = 0;
+            const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
+            if (!data) {
+                PyErr_Clear();
+                throw PlaybookError("", "the text is not valid Unicode (a lone surrogate?)");
+            }
+            return std::make_shared<Playbook>(Playbook::parse(std::string(data, static_cast<std::size_t>(size))));
+        })
         .def_static("from_dict", [](py::handle d) {
             nlohmann::json doc;
             try {

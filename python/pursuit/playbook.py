@@ -59,12 +59,14 @@ class Playbook:
         return cls(_core.Playbook.from_dict(dict(document)))
 
     @classmethod
-    def from_json(cls, text: str) -> "Playbook":
+    def from_json(cls, text: Union[str, bytes]) -> "Playbook":
+        """Parse a playbook document (UTF-8 bytes or text); errors are :class:`PlaybookError`."""
         return cls(_core.Playbook.from_json(text))
 
     @classmethod
     def load(cls, path: Union[str, os.PathLike]) -> "Playbook":
-        with open(path, encoding="utf-8") as f:
+        # Bytes, so that a file that is not UTF-8 is a PlaybookError, not a UnicodeDecodeError.
+        with open(path, "rb") as f:
             return cls.from_json(f.read())
 
     @property

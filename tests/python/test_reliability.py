@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -56,6 +57,28 @@ def test_an_out_of_range_number_in_a_playbook_names_its_place():
 def test_a_playbook_repeating_a_key_is_refused():
     with pytest.raises(pursuit.PlaybookError, match=r"playbook /name: appears twice in one object"):
         pursuit.Playbook.from_json('{"name": "a", "name": "b", "gates": {}}')
+
+
+def test_a_playbook_with_a_lone_surrogate_or_bytes_not_utf8_is_a_playbook_error(tmp_path):
+    with pytest.raises(pursuit.PlaybookError, match="not valid Unicode"):
+        pursuit.Playbook.from_json('{"name": "\udc80", "gates": {}}')
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"name": "caf\u00e9", "gates": {}}'.encode("latin-1"))
+    with pytest.raises(pursuit.PlaybookError):
+        pursuit.Playbook.load(path)
+    assert pursuit.Playbook.from_json(pursuit.Playbook.default().to_json().encode()).name
+
+
+# --- numpy scalars of every kind, in dicts and object columns ---
+@pytest.mark.parametrize("scalar", [np.longdouble(2.5e6), np.float16(2048), np.int8(100), np.uint64(2500000)])
+def test_a_numpy_scalar_of_any_kind_is_a_number(scalar):
+    by_dict, by_frame = Pipeline(), Pipeline()
+    by_dict.apply([dict(OPEN, amount=scalar)])
+    frame = pd.DataFrame([dict(OPEN, amount=None)])
+    frame["amount"] = pd.Series([scalar], dtype=object)
+    by_frame.apply(frame)
+    for p in (by_dict, by_frame):
+        assert p["OPP-1"].facts["header"]["amount"] == pytest.approx(float(scalar))
 
 
 def test_skip_invalid_stores_every_valid_event_whatever_the_bad_lines(tmp_path, sample_path):
