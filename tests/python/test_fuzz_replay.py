@@ -4,6 +4,7 @@ it is fixed and taken off tests/fuzz/known-findings.txt. No atheris or clang nee
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,17 +28,27 @@ def seeds(harness: str) -> Path:
     return own if own.is_dir() else FUZZ / "corpus" / harness.removeprefix("py_")
 
 
-def replay(harness: str, *paths: Path, known: Path = KNOWN) -> subprocess.CompletedProcess:
+def replay(harness: str, *paths: Path, known: Path = KNOWN, skip_known: bool = False) -> subprocess.CompletedProcess:
     # A process of its own: a crash (the longdouble recursion was one) fails the test, not the session.
+    env = {**os.environ, "PURSUIT_FUZZ_SKIP_KNOWN": "1"} if skip_known else {
+        k: v for k, v in os.environ.items() if k != "PURSUIT_FUZZ_SKIP_KNOWN"}
     return subprocess.run([sys.executable, str(REPLAY), harness, "--known", str(known), *map(str, paths)],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=env)
 
 
 @pytest.mark.parametrize("harness", HARNESSES)
-def test_seeds_and_regressions_pass(harness):
-    result = replay(harness, seeds(harness), FUZZ / "regressions" / harness)
+def test_regressions_pass(harness):
+    result = replay(harness, FUZZ / "regressions" / harness)
     assert result.returncode == 0, result.stderr[-4000:]
     assert " inputs passed" in result.stdout
+
+
+@pytest.mark.parametrize("harness", HARNESSES)
+def test_seeds_pass(harness):
+    # As fuzzing runs them: steering clear of the known findings, which any seed
+    # that is not UTF-8 would hit (the regressions hold one input for each).
+    result = replay(harness, seeds(harness), skip_known=True)
+    assert result.returncode == 0, result.stderr[-4000:]
 
 
 def test_every_known_finding_has_its_input():

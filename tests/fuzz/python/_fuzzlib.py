@@ -16,6 +16,8 @@ import decimal
 import fractions
 import json
 import os
+import sys
+import types
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -173,13 +175,13 @@ def event_dicts(c: Choices, max_events: int = 12) -> list[dict]:
                 event.pop(key, None)
             else:
                 event[key] = scalar(c, event.get(key))
-        if SKIP_KNOWN and isinstance(event.get("id"), str) and not _encodes(event["id"]):
+        if SKIP_KNOWN and isinstance(event.get("id"), str) and not encodes(event["id"]):
             event["id"] = "e-surrogate"  # known finding py_dicts/id-lone-surrogate.json
         out.append(event)
     return out
 
 
-def _encodes(text: str) -> bool:
+def encodes(text: str) -> bool:
     try:
         text.encode("utf-8")
         return True
@@ -213,8 +215,40 @@ def recipe(data: bytes) -> Any:
         return None
     try:
         return _untag(json.loads(data)["$recipe"])
-    except (ValueError, TypeError, KeyError, OverflowError):
+    except Exception:  # noqa: BLE001 - a mutated recipe (numpy even raises SyntaxError on a bad dtype): not one
         return None
+
+
+def instrument() -> None:
+    """atheris coverage for pursuit's Python code and the harness. (atheris.instrument_all takes
+    ~100 s here, numpy and pandas included; instrument_imports misses the editable install's modules.)"""
+    import atheris
+
+    seen: set[int] = set()
+
+    def ours(module: str) -> bool:
+        return module == "pursuit" or module.startswith(("pursuit.", "fuzz_", "_fuzzlib", "__main__"))
+
+    def visit(obj: Any) -> None:
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, types.FunctionType):
+            if ours(getattr(obj, "__module__", "") or ""):
+                atheris.instrument_func(obj)
+        elif isinstance(obj, type) and ours(obj.__module__):
+            for member in vars(obj).values():
+                visit(member)
+        elif isinstance(obj, (staticmethod, classmethod)):
+            visit(obj.__func__)
+        elif isinstance(obj, property):
+            for f in (obj.fget, obj.fset, obj.fdel):
+                visit(f)
+
+    for name, module in list(sys.modules.items()):
+        if ours(name):
+            for member in list(vars(module).values()):
+                visit(member)
 
 
 EVENT_ERRORS = (pursuit.EventError,)

@@ -55,7 +55,8 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 - the name atheris and libF
 
 if __name__ == "__main__":
     import atheris
+    from _fuzzlib import instrument
 
-    atheris.instrument_all()
+    instrument()
     atheris.Setup(sys.argv, TestOneInput)
     atheris.Fuzz()
