@@ -17,7 +17,11 @@ if [ "${1:-}" = "--one" ]; then
   work=build/fuzz/corpus/$h findings=build/fuzz/findings/$h log=build/fuzz/logs/$h.log
   mkdir -p "$work" "$findings" build/fuzz/logs
   seeds=tests/fuzz/corpus/$h
-  [ -d "$seeds" ] || seeds=tests/fuzz/corpus/${h#py_}  # py_jsonl, py_playbook: their C++ twins' seeds
+  grown=()
+  if [ ! -d "$seeds" ]; then  # py_jsonl, py_playbook: their C++ twins' seeds, and what the twin grew
+    seeds=tests/fuzz/corpus/${h#py_}
+    [ -d "build/fuzz/corpus/${h#py_}" ] && grown=("build/fuzz/corpus/${h#py_}")
+  fi
   case $h in
     py_*) cmd=(.venv/bin/python tests/fuzz/python/fuzz_$h.py) ;;
     *) cmd=(build/fuzz/tests/fuzz/cpp/fuzz_$h) ;;
@@ -32,7 +36,7 @@ if [ "${1:-}" = "--one" ]; then
   done
   PURSUIT_FUZZ_SKIP_KNOWN=1 ASAN_OPTIONS=detect_leaks=1 \
     "${cmd[@]}" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
-    -artifact_prefix="$findings/" "$work" "$seeds" "$regressions" >"$log" 2>&1
+    -artifact_prefix="$findings/" "$work" "$seeds" "$regressions" "${grown[@]}" >"$log" 2>&1
   rc=$?
   stat() { grep -m1 "^stat::$1:" "$log" | awk '{print $2}'; }
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
