@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "pursuit/arrow.hpp"
+#include "py_source.hpp"
 #include "pyjson.hpp"
 
 namespace py = pybind11;
@@ -58,8 +60,7 @@ Parsed parse_items(const py::sequence& items) {
             continue;
         }
         try {
-            nlohmann::json j = py_json::from_python(item);
-            owned.push_back(event_from_json(j, n));
+            owned.push_back(read_event(PySource(item), n));
             p.events.push_back(nullptr);  // filled below, once `owned` stops moving
         } catch (const EventError& err) {
             p.errors.emplace_back(err.event_id(), n, err.field(), err.reason());
@@ -142,6 +143,22 @@ Parsed parse_jsonl(const std::string& path, bool collect) {
     Parsed p;
     py::gil_scoped_release release;
     JsonlResult r = read_jsonl_file(path, collect ? OnError::collect : OnError::raise);
+    p.errors = std::move(r.errors);
+    add(p, std::move(r.events));
+    return p;
+}
+
+Parsed parse_arrow(const py::capsule& stream, bool collect) {
+    if (std::strcmp(stream.name(), "arrow_array_stream") != 0)
+        throw py::type_error("expected an Arrow C stream capsule (from __arrow_c_stream__)");
+    auto* s = stream.get_pointer<ArrowArrayStream>();
+    if (!s || !s->release) throw py::value_error("the Arrow stream was already consumed");
+    Parsed p;
+    ArrowEvents r;
+    {
+        py::gil_scoped_release release;  // a producer that needs Python takes the GIL itself
+        r = read_arrow_stream(*s, collect ? OnError::collect : OnError::raise);
+    }
     p.errors = std::move(r.errors);
     add(p, std::move(r.events));
     return p;

@@ -32,5 +32,7 @@ Parsed parse_columns(const pybind11::dict& columns, std::size_t rows);
 Parsed parse_batch(const EventBatch& batch);
 // Reads the file with the GIL released.
 Parsed parse_jsonl(const std::string& path, bool collect);
+// An Arrow C stream (a PyCapsule named "arrow_array_stream"), read with the GIL released.
+Parsed parse_arrow(const pybind11::capsule& stream, bool collect);
 
 }  // namespace pursuit::bindings

@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "inputs.hpp"
+#include "py_source.hpp"
 #include "pyjson.hpp"
 #include "register.hpp"
 
@@ -13,19 +14,7 @@ namespace py = pybind11;
 namespace pursuit::bindings {
 namespace {
 
-Event from_dict(py::handle value) {
-    nlohmann::json j;
-    try {
-        j = py_json::from_python(value);
-    } catch (const EventError& err) {
-        // Name the event when its id is already readable.
-        py::object id = PyDict_Check(value.ptr()) ? py::reinterpret_borrow<py::dict>(value).attr("get")("id")
-                                                  : py::none();
-        if (!PyUnicode_Check(id.ptr())) throw;
-        throw EventError(id.cast<std::string>(), 0, err.field(), err.reason());
-    }
-    return event_from_json(j);
-}
+Event from_dict(py::handle value) { return read_event(PySource(value), 0); }
 
 py::tuple jsonl_result(JsonlResult result) {
     py::list errors;

@@ -4,11 +4,14 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <cmath>
 #include <sstream>
 
 #include "inputs.hpp"
+#include "pursuit/arrow.hpp"
 #include "py_pipeline.hpp"
 #include "records.hpp"
 #include "register.hpp"
@@ -36,90 +39,111 @@ py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned t
     return out;
 }
 
-template <class T>
-py::array_t<T> array(const std::vector<T>& v) {
-    return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-template <class T>
-py::list strings(const std::vector<T>& v) {
-    py::list out;
-    for (const auto& s : v) out.append(py::str(s));
+template <class E>
+std::vector<std::string> labels() {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < size<E>(); ++i) out.emplace_back(to_id(static_cast<E>(i)));
     return out;
 }
 
-py::dict snapshot(const PyPipeline& self) {
-    const SnapshotColumns c = self.pipeline.snapshot();
-    py::dict d;
-    d["opportunity"] = strings(c.id);
-    d["account"] = strings(c.account);
-    d["name"] = strings(c.name);
-    d["owner"] = strings(c.owner);
-    d["currency"] = strings(c.currency);
-    d["amount"] = array(c.amount);
-    d["expected_close"] = array(c.expected_close);
-    d["step"] = array(c.step);
-    d["outcome"] = array(c.outcome);
-    d["buyer_stage"] = array(c.buyer_stage);
-    d["next_gate"] = array(c.next_gate);
-    d["unmet"] = array(c.unmet);
-    d["can_advance"] = array(c.can_advance);
-    d["opened_at"] = array(c.opened_at);
-    d["last_at"] = array(c.last_at);
-    d["step_since"] = array(c.step_since);
-    d["events"] = array(c.events);
-    d["refused"] = array(c.refused);
-    d["fell_back"] = array(c.fell_back);
-    d["late_entry"] = array(c.late_entry);
-    d["criteria_misaligned"] = array(c.criteria_misaligned);
-    d["contacts"] = array(c.contacts);
-    d["evidence"] = array(c.evidence);
-    return d;
+// An Arrow C stream in a capsule, released by the capsule if nobody imports it.
+py::capsule stream_capsule(ArrowTableBuilder table) {
+    auto* stream = new ArrowArrayStream;
+    std::move(table).export_stream(*stream);
+    return py::capsule(stream, "arrow_array_stream", [](PyObject* capsule) {
+        auto* s = static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(capsule, "arrow_array_stream"));
+        if (!s) return PyErr_Clear();
+        if (s->release) s->release(s);
+        delete s;
+    });
 }
 
-py::dict outcomes(const PyPipeline& self) {
+// One row per opportunity; days in step counted to `now` (UTC microseconds;
+// default: the latest event in the pipeline).
+py::capsule snapshot(const PyPipeline& self, std::optional<std::int64_t> now) {
+    SnapshotColumns c;
+    {
+        py::gil_scoped_release release;
+        c = self.pipeline.snapshot();
+    }
+    const std::int64_t to = now ? *now : c.last_at.empty() ? 0 : *std::max_element(c.last_at.begin(), c.last_at.end());
+    std::vector<double> days;
+    days.reserve(c.step_since.size());
+    for (const auto since : c.step_since) days.push_back(static_cast<double>(to - since) / static_cast<double>(kMicrosPerDay));
+    ArrowTableBuilder t(c.id.size());
+    t.strings("opportunity", c.id);
+    t.strings("account", c.account);
+    t.strings("name", c.name);
+    t.strings("owner", c.owner);
+    t.float64("amount", c.amount);
+    t.strings("currency", c.currency);
+    t.dates("expected_close", c.expected_close);
+    t.codes("step", c.step, labels<Step>());
+    t.codes("outcome", c.outcome, labels<Outcome>());
+    t.codes("buyer_stage", c.buyer_stage, labels<BuyerStage>());
+    t.codes("next_gate", c.next_gate, labels<Gate>());
+    t.int32("unmet", c.unmet);
+    t.booleans("can_advance", c.can_advance);
+    t.float64("days_in_step", days);
+    t.int32("events", c.events);
+    t.int32("refused", c.refused);
+    t.int32("fell_back", c.fell_back);
+    t.booleans("late_entry", c.late_entry);
+    t.booleans("criteria_misaligned", c.criteria_misaligned);
+    t.int32("contacts", c.contacts);
+    t.int32("evidence", c.evidence);
+    t.timestamps("opened_at", c.opened_at);
+    t.timestamps("last_at", c.last_at);
+    return stream_capsule(std::move(t));
+}
+
+// What each event of the latest batch did, in the batch's order.
+py::capsule outcomes(const PyPipeline& self) {
     const auto& rs = self.records;
+    std::vector<std::string> event_id, opportunity, unmet, reason;
     std::vector<std::int64_t> at;
     std::vector<std::int8_t> type, verdict, step_before, step_after, outcome_after, buyer_before, buyer_after;
     std::vector<std::uint8_t> late, backward;
-    py::list event_id, opportunity, unmet, reason;
-    for (const auto& br : rs) {
-        const Record& r = self.pipeline.record(br);
-        event_id.append(r.event_id);
-        opportunity.append(br.opportunity >= 0 ? py::object(py::str(self.pipeline.at(static_cast<std::size_t>(br.opportunity)).id()))
-                                               : py::none());
-        at.push_back(r.at);
-        type.push_back(static_cast<std::int8_t>(r.type));
-        verdict.push_back(static_cast<std::int8_t>(r.verdict));
-        step_before.push_back(static_cast<std::int8_t>(r.before.step));
-        step_after.push_back(static_cast<std::int8_t>(r.after.step));
-        outcome_after.push_back(r.after.outcome ? static_cast<std::int8_t>(*r.after.outcome) : std::int8_t{-1});
-        buyer_before.push_back(static_cast<std::int8_t>(r.buyer_before));
-        buyer_after.push_back(static_cast<std::int8_t>(r.buyer_after));
-        late.push_back(r.late_entry);
-        backward.push_back(r.buyer_backward);
-        std::string codes;
-        if (br.opportunity >= 0)
-            for (const auto& ref : r.unmet)
-                codes += (codes.empty() ? "" : ",") + self.pipeline.at(static_cast<std::size_t>(br.opportunity)).requirement(ref).code;
-        unmet.append(codes);
-        reason.append(r.reason);
+    {
+        py::gil_scoped_release release;
+        for (const auto& br : rs) {
+            const Record& r = self.pipeline.record(br);
+            const Opportunity* opp = br.opportunity >= 0 ? &self.pipeline.at(static_cast<std::size_t>(br.opportunity)) : nullptr;
+            event_id.push_back(r.event_id);
+            opportunity.push_back(opp ? opp->id() : std::string());
+            at.push_back(r.at);
+            type.push_back(static_cast<std::int8_t>(r.type));
+            verdict.push_back(static_cast<std::int8_t>(r.verdict));
+            step_before.push_back(static_cast<std::int8_t>(r.before.step));
+            step_after.push_back(static_cast<std::int8_t>(r.after.step));
+            outcome_after.push_back(r.after.outcome ? static_cast<std::int8_t>(*r.after.outcome) : std::int8_t{-1});
+            buyer_before.push_back(static_cast<std::int8_t>(r.buyer_before));
+            buyer_after.push_back(static_cast<std::int8_t>(r.buyer_after));
+            late.push_back(r.late_entry);
+            backward.push_back(r.buyer_backward);
+            std::string codes;
+            if (opp)
+                for (const auto& ref : r.unmet) codes += (codes.empty() ? "" : ",") + opp->requirement(ref).code;
+            unmet.push_back(std::move(codes));
+            reason.push_back(r.reason);
+        }
     }
-    py::dict d;
-    d["event_id"] = event_id;
-    d["opportunity"] = opportunity;
-    d["at_us"] = array(at);
-    d["type"] = array(type);
-    d["verdict"] = array(verdict);
-    d["step_before"] = array(step_before);
-    d["step_after"] = array(step_after);
-    d["outcome_after"] = array(outcome_after);
-    d["buyer_before"] = array(buyer_before);
-    d["buyer_after"] = array(buyer_after);
-    d["unmet"] = unmet;
-    d["late_entry"] = array(late);
-    d["buyer_backward"] = array(backward);
-    d["reason"] = reason;
-    return d;
+    ArrowTableBuilder t(rs.size());
+    t.strings("event_id", event_id);
+    t.strings("opportunity", opportunity, true);  // null: the event named no known opportunity
+    t.timestamps("at", at);
+    t.codes("type", type, labels<EventType>());
+    t.codes("verdict", verdict, labels<Verdict>());
+    t.codes("step_before", step_before, labels<Step>());
+    t.codes("step_after", step_after, labels<Step>());
+    t.codes("outcome_after", outcome_after, labels<Outcome>());
+    t.codes("buyer_before", buyer_before, labels<BuyerStage>());
+    t.codes("buyer_after", buyer_after, labels<BuyerStage>());
+    t.strings("unmet", unmet);
+    t.booleans("late_entry", late);
+    t.booleans("buyer_backward", backward);
+    t.strings("reason", reason);
+    return stream_capsule(std::move(t));
 }
 
 }  // namespace
@@ -139,6 +163,10 @@ void register_pipeline(py::module_& m) {
         .def("apply_batch", [](PyPipeline& self, const EventBatch& batch, unsigned threads) {
             Parsed p = parse_batch(batch);
             return apply_parsed(self, p, false, threads);
+        })
+        .def("apply_arrow", [](PyPipeline& self, const py::capsule& stream, bool collect, unsigned threads) {
+            Parsed p = parse_arrow(stream, collect);
+            return apply_parsed(self, p, collect, threads);
         })
         .def("apply_jsonl", [](PyPipeline& self, const std::string& path, bool collect, unsigned threads) {
             Parsed p = parse_jsonl(path, collect);
@@ -166,7 +194,12 @@ void register_pipeline(py::module_& m) {
             return record_dict(opp, self.pipeline.record(entries.front()));
         })
         .def("adopt", [](PyPipeline& self, const Opportunity& o) { self.pipeline.adopt(o); })
-        .def("snapshot", &snapshot)
+        .def("snapshot", &snapshot, py::arg("now_us") = std::nullopt)
+        .def("latest_us", [](const PyPipeline& self) {  // the latest event's time, 0 for an empty pipeline
+            std::int64_t latest = 0;
+            for (std::size_t i = 0; i < self.pipeline.size(); ++i) latest = std::max(latest, self.pipeline.at(i).last_at());
+            return latest;
+        })
         .def("outcomes", &outcomes);
 }
 

@@ -106,6 +106,12 @@ void register_store(py::module_& m) {
                  Parsed p = parse_columns(columns, rows);
                  return ingest(s, p, collect_errors, collect_conflicts, batch_size, source, progress);
              })
+        .def("ingest_arrow",
+             [](Store& s, const py::capsule& stream, bool collect_errors, bool collect_conflicts,
+                std::size_t batch_size, const std::string& source, const py::object& progress) {
+                 Parsed p = parse_arrow(stream, collect_errors);
+                 return ingest(s, p, collect_errors, collect_conflicts, batch_size, source, progress);
+             })
         .def("ingest_jsonl",
              [](Store& s, const std::string& path, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
                 const std::string& source, const py::object& progress) {

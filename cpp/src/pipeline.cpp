@@ -368,11 +368,12 @@ SnapshotColumns Pipeline::snapshot() const {
         Timestamp since = f.header.opened_at;
         std::int32_t refused = 0, fell_back = 0;
         bool late = false;
-        for (const auto& r : opp.history()) {
-            if (r.before != r.after) since = r.at;
-            refused += r.verdict == Verdict::refused;
-            fell_back += r.verdict == Verdict::fell_back;
-            late = late || r.late_entry;
+        const History& h = opp.history();
+        for (std::size_t i = 0; i < h.size(); ++i) {  // the compact form: no record rebuilt
+            if (h.moved(i)) since = h.at(i);
+            refused += h.verdict(i) == Verdict::refused;
+            fell_back += h.verdict(i) == Verdict::fell_back;
+            late = late || h.late_entry(i);
         }
         c.step_since.push_back(since);
         c.events.push_back(static_cast<std::int32_t>(opp.history().size()));

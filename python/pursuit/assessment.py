@@ -137,9 +137,8 @@ def _categorical(codes: np.ndarray, vocabulary) -> pd.Categorical:
 
 def assess_pipeline(pipeline: "Pipeline", as_of: Any = None) -> pd.DataFrame:
     """One row per opportunity: indicators, one boolean column per flag, prior, category."""
-    snap_last = pipeline._core.snapshot()["last_at"]
-    default = int(snap_last.max()) if len(snap_last) else 0
-    c = _core.assess_pipeline(pipeline._core, _as_of_us(as_of, default))
+    as_of_us = _as_of_us(as_of, pipeline._core.latest_us())
+    c = _core.assess_pipeline(pipeline._core, as_of_us)
     df = pd.DataFrame({"opportunity": pipeline.ids})
     for name, values in c.items():
         if name == "connection":
@@ -164,7 +163,7 @@ def assess_pipeline(pipeline: "Pipeline", as_of: Any = None) -> pd.DataFrame:
         severity = df["max_severity"].astype(object)
         for i, id in enumerate(df["opportunity"]):
             opp = pipeline[id]
-            for r in _custom_flags(custom, opp, assess_opportunity(opp, utc(_as_of_us(as_of, default)))):
+            for r in _custom_flags(custom, opp, assess_opportunity(opp, utc(as_of_us))):
                 df.loc[i, f"flag:{r.code}"] = True
                 df.loc[i, "flags"] += 1
                 if pd.isna(severity[i]) or order.index(r.severity) > order.index(Severity(severity[i])):

@@ -215,8 +215,7 @@ def velocity(pipeline: Pipeline, *, as_of: Any = None, lang: Optional[str] = Non
     if as_of is not None:
         now_us = moment_us(as_of)
     else:
-        last = pipeline.snapshot()["last_at"]
-        now_us = int(last.max().value // 1000) if len(last) else 0
+        now_us = pipeline._core.latest_us()
     moves = _moves(outcomes)
     now = pd.Timestamp(utc(now_us))
     day = pd.Timedelta(days=1)

@@ -136,8 +136,7 @@ class WinModel:
 
 
 def _latest(pipeline) -> int:
-    last = pipeline._core.snapshot()["last_at"]
-    return int(last.max()) if len(last) else 0
+    return pipeline._core.latest_us()
 
 
 @dataclass

@@ -5,21 +5,23 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Union
 
-import numpy as np
 import pandas as pd
 
 from . import _core
+from ._inputs import arrow_table, batch_input
 from .events import Event, EventError, _on_error, moment_us
 from .opportunity import Opportunity, _checked, _document, _field, _playbook_doc, _saved_playbook
 from .playbook import Playbook
 from .vocabulary import BuyerStage, EventType, Gate, Outcome, Step, Verdict
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = ["Pipeline", "BatchSummary"]
 
 _FORMAT_VERSION = 1
-_US_PER_DAY = 86_400_000_000
 
 
 @dataclass
@@ -38,62 +40,14 @@ class BatchSummary:
         return f"<BatchSummary {counts or 'empty'}; {len(self.errors)} errors>"
 
 
-def _categorical(codes: np.ndarray, vocabulary) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes.astype(np.int16), categories=[t.value for t in vocabulary], ordered=True)
-
-
-def _frame_error(column: str, reason: str) -> EventError:
-    err = EventError(f"DataFrame, column {column!r}: {reason}")
-    err.event_id, err.line, err.field, err.reason = None, None, column, reason
-    return err
-
-
-def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """DataFrame columns as numpy arrays, one conversion per column (never per event)."""
-    names = [str(name) for name in df.columns]
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            # A dict of columns would keep only the last: refuse rather than guess.
-            raise _frame_error(name, f"the DataFrame has {names.count(name)} columns named {name!r}; "
-                                     "rename or drop all but one (df.loc[:, ~df.columns.duplicated()])")
-        seen.add(name)
-    out = {}
-    for name, col in zip(names, (df.iloc[:, i] for i in range(df.shape[1]))):
-        if isinstance(col.dtype, pd.DatetimeTZDtype):
-            out[name] = col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
-        elif pd.api.types.is_datetime64_dtype(col.dtype):
-            raise ValueError(f"column {name!r} holds times without a time zone; localize it (e.g. .dt.tz_localize('UTC'))")
-        elif isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iuf":
-            out[name] = col.to_numpy(dtype="float64", na_value=np.nan)  # nullable Int64 and friends
-        elif isinstance(col.dtype, np.dtype) and col.dtype.kind == "f" and col.dtype.itemsize not in (4, 8):
-            out[name] = col.to_numpy(dtype="float64")  # float16, longdouble
-        elif isinstance(col.dtype, np.dtype) and col.dtype.kind in "fiub":
-            out[name] = np.ascontiguousarray(col.to_numpy()).astype(col.dtype.newbyteorder("="), copy=False)
-        else:
-            out[name] = col.to_numpy(dtype=object, na_value=None)
-    return out
-
-
-def batch_input(events) -> tuple[str, Any]:
-    """What a batch is, for the C++ batch paths (pipelines and the store): ("jsonl", path),
-    ("columns", numpy columns of a DataFrame) or ("items", a list of dicts / Events)."""
-    if isinstance(events, (str, os.PathLike)):
-        path = os.fspath(events)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(path)
-        return "jsonl", path
-    if isinstance(events, pd.DataFrame):
-        return "columns", _columns(events)
-    return "items", events if isinstance(events, (list, tuple)) else list(events)
-
-
 class Pipeline:
     """Opportunities under one playbook.
 
-    ``apply`` takes a JSON Lines path, a DataFrame (one row per event, one column
-    per field) or an iterable of dicts / :class:`Event`; the events are converted
-    and applied in C++ with the GIL released.
+    ``apply`` takes a JSON Lines or Parquet path (or a directory of Parquet files),
+    a table (pandas or polars DataFrame, pyarrow Table or RecordBatchReader, anything
+    with ``__arrow_c_stream__``: one row per event, one column per field) or an
+    iterable of dicts / :class:`Event`; the events are read and applied in C++ with
+    the GIL released.
 
     It pickles, but unpickling data from an untrusted source is unsafe (a pickle
     can run any code): exchange state as :meth:`to_json` / :meth:`from_json` text.
@@ -127,9 +81,11 @@ class Pipeline:
         collect = _on_error(on_error)
         if not isinstance(threads, int) or threads < 1:
             raise ValueError("threads must be a whole number >= 1")
-        kind, batch = batch_input(events)
+        kind, batch, _ = batch_input(events)
         if kind == "jsonl":
             raw = self._core.apply_jsonl(batch, collect, threads)
+        elif kind == "arrow":
+            raw = self._core.apply_arrow(batch, collect, threads)
         elif kind == "columns":
             raw = self._core.apply_columns(batch, len(events), collect, threads)
         else:
@@ -168,25 +124,19 @@ class Pipeline:
 
         ``days_in_step`` is counted to ``as_of`` (default: the latest event in the pipeline).
         """
-        c = self._core.snapshot()
-        last = c["last_at"]
-        now = (int(last.max()) if len(last) else 0) if as_of is None else moment_us(as_of)
-        close = c["expected_close"].astype("int64")
-        return pd.DataFrame({
-            "opportunity": c["opportunity"], "account": c["account"], "name": c["name"], "owner": c["owner"],
-            "amount": c["amount"], "currency": c["currency"],
-            "expected_close": pd.to_datetime(np.where(close == np.iinfo(np.int64).min, np.iinfo(np.int64).min,
-                                                      close * _US_PER_DAY * 1000), unit="ns"),
-            "step": _categorical(c["step"], Step), "outcome": _categorical(c["outcome"], Outcome),
-            "buyer_stage": _categorical(c["buyer_stage"], BuyerStage), "next_gate": _categorical(c["next_gate"], Gate),
-            "unmet": c["unmet"], "can_advance": c["can_advance"].astype(bool),
-            "days_in_step": (now - c["step_since"]) / _US_PER_DAY,
-            "events": c["events"], "refused": c["refused"], "fell_back": c["fell_back"],
-            "late_entry": c["late_entry"].astype(bool), "criteria_misaligned": c["criteria_misaligned"].astype(bool),
-            "contacts": c["contacts"], "evidence": c["evidence"],
-            "opened_at": pd.to_datetime(c["opened_at"], unit="us", utc=True),
-            "last_at": pd.to_datetime(last, unit="us", utc=True),
-        })
+        return self.to_arrow("snapshot", as_of=as_of).to_pandas(date_as_object=False)
+
+    def to_arrow(self, table: str = "snapshot", *, as_of: Any = None) -> "pa.Table":
+        """The snapshot (``"snapshot"``) or the latest batch's outcomes (``"outcomes"``) as a
+        ``pyarrow.Table``, built in C++ without Python objects per cell: write it to Parquet
+        (``pyarrow.parquet.write_table``) or hand it to polars or DuckDB without pandas."""
+        if table == "snapshot":
+            capsule = self._core.snapshot(None if as_of is None else moment_us(as_of))
+        elif table == "outcomes":
+            capsule = self._core.outcomes()
+        else:
+            raise ValueError(f"table must be 'snapshot' or 'outcomes', not {table!r}")
+        return arrow_table(capsule)
 
     def assess(self, as_of: Any = None) -> pd.DataFrame:
         """One row per opportunity: connection, progress, coupling, a boolean column per
@@ -208,18 +158,7 @@ class Pipeline:
 
     def outcomes(self) -> pd.DataFrame:
         """What each event of the latest batch did, in the batch's order."""
-        c = self._core.outcomes()
-        return pd.DataFrame({
-            "event_id": c["event_id"], "opportunity": c["opportunity"],
-            "at": pd.to_datetime(c["at_us"], unit="us", utc=True),
-            "type": _categorical(c["type"], EventType), "verdict": _categorical(c["verdict"], Verdict),
-            "step_before": _categorical(c["step_before"], Step), "step_after": _categorical(c["step_after"], Step),
-            "outcome_after": _categorical(c["outcome_after"], Outcome),
-            "buyer_before": _categorical(c["buyer_before"], BuyerStage),
-            "buyer_after": _categorical(c["buyer_after"], BuyerStage),
-            "unmet": c["unmet"], "late_entry": c["late_entry"].astype(bool),
-            "buyer_backward": c["buyer_backward"].astype(bool), "reason": c["reason"],
-        })
+        return self.to_arrow("outcomes").to_pandas()
 
     def _repr_html_(self) -> str:
         from .display import pipeline_html

@@ -19,7 +19,8 @@ import pandas as pd
 from . import _core
 from .events import Event, EventError, _on_error, moment_us, utc
 from .opportunity import Opportunity
-from .pipeline import Pipeline, batch_input
+from ._inputs import batch_input
+from .pipeline import Pipeline
 from .playbook import Playbook
 
 __all__ = ["Store", "StoreError", "StoreWarning", "IngestSummary", "StoreStats"]
@@ -156,13 +157,14 @@ class Store:
         conflicts = collect if on_conflict is None else _on_error(on_conflict, "on_conflict")
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError("batch_size must be a whole number >= 1")
-        kind, batch = batch_input(events)
-        # Only a path is turned into text: str() of a list of events would write every one of them.
-        label = source or (os.path.basename(batch) if kind == "jsonl" else {"columns": "DataFrame", "items": "Python"}[kind])
+        kind, batch, label = batch_input(events)
+        label = source or label
         report = self._progress(progress, label)
         with self._waiting():
             if kind == "jsonl":
                 raw = self._core.ingest_jsonl(batch, collect, conflicts, batch_size, label, report)
+            elif kind == "arrow":
+                raw = self._core.ingest_arrow(batch, collect, conflicts, batch_size, label, report)
             elif kind == "columns":
                 raw = self._core.ingest_columns(batch, len(events), collect, conflicts, batch_size, label, report)
             else:

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
@@ -90,6 +92,20 @@ def frame(events: Sequence[dict], times: bool = False) -> pd.DataFrame:
     return df
 
 
+def tables(events: Sequence[dict], batch_size: int, folder: Path) -> list:
+    """The events as Arrow inputs: a Table (types inferred from the values, not through pandas),
+    a reader of batches of ``batch_size`` rows (batches cut inside opportunities) and a Parquet file;
+    none when Arrow cannot type a column (a field holding values of two types)."""
+    keys = dict.fromkeys(k for e in events for k in e)  # from_pylist would take the first row's keys only
+    try:
+        table = pa.Table.from_pydict({k: [e.get(k) for e in events] for k in keys})
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return []
+    pq.write_table(table, folder / "events.parquet")
+    reader = pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=batch_size))
+    return [table, reader, folder / "events.parquet"]
+
+
 def describe(events: Sequence[dict]) -> None:
     note("events:\n" + "\n".join(json.dumps(e, ensure_ascii=False) for e in events))
 
@@ -142,7 +158,9 @@ def test_every_input_path_gives_the_same_state(stream, batch_size):
     with tempfile.TemporaryDirectory() as tmp:
         path = write_jsonl(Path(tmp) / "events.jsonl", events)
         assert_same(applied(path), reference)
-        for k, source in enumerate((events, path, frame(events))):
+        for table in tables(events, batch_size, Path(tmp)):
+            assert_same(applied(table), reference)
+        for k, source in enumerate((events, path, frame(events), *tables(events, batch_size, Path(tmp))[:1])):
             with Store(Path(tmp) / f"s{k}.db") as store:
                 summary = store.ingest(source, batch_size=batch_size)
                 assert summary.inserted == len(events) and summary.ok
@@ -184,6 +202,10 @@ def test_every_path_collects_the_same_errors(case):
         assert error_tuples(r.apply(path, on_error="collect").errors) == errors
         assert_same_state(r, reference)
         assert error_tuples(pursuit.read_jsonl(path, on_error="collect").errors) == errors
+        for table in tables(events, 5, Path(tmp)):
+            t = Pipeline()
+            assert error_tuples(t.apply(table, on_error="collect").errors) == errors
+            assert_same_state(t, reference)
         for k, source in enumerate((events, path)):
             with Store(Path(tmp) / f"s{k}.db") as store:
                 with pytest.raises(pursuit.EventError) as info:

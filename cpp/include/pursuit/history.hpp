@@ -102,6 +102,7 @@ public:
     Timestamp at(std::size_t i) const { return entries_[i].at; }
     Verdict verdict(std::size_t i) const { return static_cast<Verdict>(entries_[i].kind >> 5); }
     bool moved(std::size_t i) const { return entries_[i].before != entries_[i].after; }  // the position changed
+    bool late_entry(std::size_t i) const { return entries_[i].flags & kLateEntry; }
     std::string_view event_id(std::size_t i) const;
 
     // Appends what applying an event did; `event_id` stands in for the

@@ -51,8 +51,10 @@ private:
 // From a parsed JSON value (must be an object).
 Event event_from_json(const nlohmann::json& value, std::size_t line = 0);
 // From JSON text: rejects duplicate keys, nesting deeper than Limits::depth,
-// and trailing content.
-Event parse_event(std::string_view text, std::size_t line = 0);
+// and trailing content. `padded`: kJsonPadding readable bytes follow the text
+// (a line inside a larger buffer), which saves a copy.
+constexpr std::size_t kJsonPadding = 64;
+Event parse_event(std::string_view text, std::size_t line = 0, bool padded = false);
 
 // The canonical form: keys in catalogue order, `at` in UTC, defaults omitted.
 nlohmann::ordered_json to_json(const Event& event);

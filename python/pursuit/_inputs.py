@@ -1,0 +1,142 @@
+"""Tables in and out: what a batch of events is, for the C++ batch paths (pipelines and
+the store), and pursuit's own tables handed to Arrow.
+
+Every table reaches C++ as an Arrow C stream (``__arrow_c_stream__``), read there
+column by column without a Python object per cell; JSON Lines files are read by
+C++ itself; dicts and Events are read one by one.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .events import EventError
+
+_PARQUET_MAGIC = b"PAR1"
+_PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+
+
+def _input_error(where: str, reason: str, column: str | None = None) -> EventError:
+    err = EventError(f"{where}: {reason}")
+    err.event_id, err.line, err.field, err.reason = None, None, column, reason
+    return err
+
+
+def _unique_names(df: pd.DataFrame) -> None:
+    names = [str(name) for name in df.columns]
+    seen: set[str] = set()
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _input_error(f"DataFrame, column {name!r}", "the column name is not valid Unicode (a lone surrogate?)",
+                               name.encode("utf-8", "backslashreplace").decode()) from None
+        if name in seen:
+            # A dict of columns would keep only the last: refuse rather than guess.
+            raise _input_error(f"DataFrame, column {name!r}", f"the DataFrame has {names.count(name)} columns named {name!r}; "
+                                     "rename or drop all but one (df.loc[:, ~df.columns.duplicated()])", name)
+        seen.add(name)
+
+
+def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """DataFrame columns as numpy arrays, for the frames Arrow cannot type (an object
+    column mixing kinds of value): one conversion per column, never per event."""
+    out = {}
+    for name, col in zip((str(n) for n in df.columns), (df.iloc[:, i] for i in range(df.shape[1]))):
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            out[name] = col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
+        elif pd.api.types.is_datetime64_dtype(col.dtype):
+            raise ValueError(f"column {name!r} holds times without a time zone; localize it (e.g. .dt.tz_localize('UTC'))")
+        elif isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iuf":
+            out[name] = col.to_numpy(dtype="float64", na_value=np.nan)  # nullable Int64 and friends
+        elif isinstance(col.dtype, np.dtype) and col.dtype.kind == "f" and col.dtype.itemsize not in (4, 8):
+            out[name] = col.to_numpy(dtype="float64")  # float16, longdouble
+        elif isinstance(col.dtype, np.dtype) and col.dtype.kind in "fiub":
+            out[name] = np.ascontiguousarray(col.to_numpy()).astype(col.dtype.newbyteorder("="), copy=False)
+        else:
+            out[name] = col.to_numpy(dtype=object, na_value=None)
+    return out
+
+
+def _parquet_stream(path: str) -> Any:
+    """A Parquet file or directory as an Arrow C stream, read in record batches."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    try:
+        dataset = ds.dataset(path, format="parquet")
+        # Files of a directory may each have their own columns: read them all, not the first one's.
+        schema = pa.unify_schemas([fragment.physical_schema for fragment in dataset.get_fragments()])
+        reader = ds.dataset(path, schema=schema, format="parquet").scanner().to_reader()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise _input_error(path, f"cannot be read as Parquet: {exc}") from None
+    return reader.__arrow_c_stream__()
+
+
+def _is_parquet(path: str) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head == _PARQUET_MAGIC:
+        return True
+    if path.lower().endswith(_PARQUET_SUFFIXES):
+        raise _input_error(path, "is not a Parquet file (it does not begin with PAR1)")
+    return False
+
+
+def _frame_stream(df: pd.DataFrame) -> Any:
+    """A pandas DataFrame as an Arrow C stream, or None when Arrow cannot type a column."""
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    return table.__arrow_c_stream__()
+
+
+def batch_input(events: Any) -> tuple[str, Any, str]:
+    """(kind, batch, label): ("jsonl", path), ("arrow", an Arrow C stream capsule),
+    ("columns", numpy columns of a DataFrame Arrow cannot type) or ("items", a list
+    of dicts / Events); the label names the input in the store's log."""
+    if isinstance(events, (str, os.PathLike)):
+        path = os.fspath(events)
+        label = os.path.basename(os.path.normpath(path))
+        if os.path.isdir(path):
+            return "arrow", _parquet_stream(path), label
+        if not os.path.isfile(path):
+            raise FileNotFoundError(path)
+        if _is_parquet(path):
+            return "arrow", _parquet_stream(path), label
+        return "jsonl", path, label
+    if isinstance(events, pd.DataFrame):
+        _unique_names(events)
+        stream = _frame_stream(events)
+        if stream is not None:
+            return "arrow", stream, "DataFrame"
+        return "columns", _columns(events), "DataFrame"
+    if hasattr(events, "__arrow_c_stream__"):
+        return "arrow", events.__arrow_c_stream__(), type(events).__name__
+    return "items", events if isinstance(events, (list, tuple)) else list(events), "Python"
+
+
+class _Capsule:
+    """An Arrow C stream capsule made by pursuit, as the PyCapsule interface hands it over."""
+
+    __slots__ = ("_capsule",)
+
+    def __init__(self, capsule: Any) -> None:
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._capsule
+
+
+def arrow_table(capsule: Any) -> Any:
+    """A pyarrow.Table from a capsule of pursuit's own (snapshot, outcomes)."""
+    import pyarrow as pa
+
+    return pa.table(_Capsule(capsule))

@@ -1,0 +1,184 @@
+"""Tables through the Arrow C stream: pyarrow Tables and readers, pandas frames,
+Parquet files and directories, anything with ``__arrow_c_stream__``. Each path must
+judge exactly as JSON Lines does."""
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import pursuit
+from pursuit import EventError, Pipeline, Store
+
+from conftest import event
+
+
+def _events(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _table(events):
+    return pa.Table.from_pandas(pd.DataFrame(events), preserve_index=False)
+
+
+class _Result:
+    """What a batch did, comparable (NaN equal to NaN, as DataFrame.equals has it)."""
+
+    def __init__(self, batch):
+        p = Pipeline()
+        self.verdicts = p.apply(batch).verdicts
+        self.snapshot, self.outcomes = p.snapshot(), p.outcomes()
+
+    def __eq__(self, other):
+        return (self.verdicts == other.verdicts and self.snapshot.equals(other.snapshot)
+                and self.outcomes.equals(other.outcomes))
+
+
+_result = _Result
+
+
+class _Stream:
+    """A producer known only by the PyCapsule interface (as polars or DuckDB results are)."""
+
+    def __init__(self, table):
+        self._table = table
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self._table.__arrow_c_stream__(requested_schema)
+
+
+def test_every_table_path_gives_what_json_lines_gives(stories_path, tmp_path):
+    events = _events(stories_path)
+    table = _table(events)
+    expected = _result(stories_path)
+    pq.write_table(table, tmp_path / "stories.parquet")
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for i, start in enumerate(range(0, len(events), 7)):  # files cut inside opportunities, each with its own columns
+        pq.write_table(_table(events[start:start + 7]), folder / f"part-{i:03}.parquet")
+    batches = pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=5))
+    for batch in (events, pd.DataFrame(events), table, batches, _Stream(table),
+                  tmp_path / "stories.parquet", folder):
+        assert _result(batch) == expected, type(batch)
+
+
+def test_arrow_types_beyond_pandas_defaults():
+    open_ = event("open", account="Acme", name="Deal", amount=5, expected_close="2026-06-30",
+                  segments={"region": "east"})
+    plain = _result([open_])
+    table = pa.table({
+        "id": pa.array(["e-1"]).dictionary_encode(),
+        "opportunity": pa.array(["OPP-1"], pa.string_view()),
+        "at": pa.array([pd.Timestamp("2026-03-02T02:00:00Z")], pa.timestamp("s", tz="Asia/Shanghai")),
+        "type": pa.array(["open"], pa.large_string()),
+        "account": ["Acme"], "name": ["Deal"],
+        "amount": pa.array([5], pa.uint8()),
+        "expected_close": pa.array([pd.Timestamp("2026-06-30").date()], pa.date32()),
+        "segments": pa.array([{"region": "east"}]),
+    })
+    assert _result(table) == plain
+    for unit in ("ms", "us", "ns"):
+        assert _result(table.set_column(2, "at", table["at"].cast(pa.timestamp(unit, tz="UTC")))) == plain
+
+
+def test_a_chunked_column_and_an_empty_table():
+    rows = [event("open", account="Acme", name="Deal"), dict(event("note", note="hello"), id="e-2")]
+    table = pa.concat_tables([_table(rows[:1]), _table(rows[1:])], promote_options="default")
+    assert table["id"].num_chunks == 2
+    assert _result(table) == _result(rows)
+    summary = Pipeline().apply(table.slice(0, 0))
+    assert summary.applied == 0 and not summary.errors
+
+
+@pytest.mark.parametrize("column, value, field, reason", [
+    ("opportunity", pa.array([None], pa.string()), "opportunity", "is missing"),
+    ("type", pa.array([3]), "type", "expected a string, got a number"),
+    ("colour", pa.array(["red"]), "colour", "is not a field of 'open' events"),
+    ("account", pa.array([["A", "B"]]), "account", "expected a string, got an array"),
+])
+def test_a_bad_cell_names_the_row_the_event_and_the_column(column, value, field, reason):
+    row = _table([dict(event("open", account="B", name="N"), id="e-2", opportunity="OPP-2")])
+    if column in row.column_names:
+        row = row.drop_columns([column])
+    row = row.append_column(column, value)
+    with pytest.raises(EventError) as info:
+        Pipeline().apply(row)
+    assert (info.value.line, info.value.event_id, info.value.field, info.value.reason) == (1, "e-2", field, reason)
+
+
+def test_rows_are_counted_across_batches_and_a_bad_one_applies_nothing_or_alone():
+    rows = [event("open", account="Acme", name="Deal"), dict(event("open", account="B", name="N"), id="e-2", opportunity=None),
+            dict(event("open", account="C", name="N"), id="e-3", opportunity="OPP-3")]
+    table = _table(rows)
+    stream = lambda: pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=1))  # noqa: E731
+    p = Pipeline()
+    with pytest.raises(EventError) as info:
+        p.apply(stream())
+    assert (info.value.line, info.value.event_id, info.value.field, info.value.reason) == (2, "e-2", "opportunity", "is missing")
+    assert len(p) == 0
+    summary = p.apply(stream(), on_error="collect")
+    assert summary.applied == 2 and [e.line for e in summary.errors] == [2] and sorted(p) == ["OPP-1", "OPP-3"]
+
+
+def test_naive_times_repeated_columns_and_unsupported_types_are_refused():
+    base = _table([event("open", account="Acme", name="Deal")])
+    naive = base.set_column(base.column_names.index("at"), "at", pa.array([pd.Timestamp("2026-03-02")], pa.timestamp("us")))
+    with pytest.raises(EventError, match="holds times without a time zone") as info:
+        Pipeline().apply(naive)
+    assert info.value.field == "at"
+    twice = pa.Table.from_arrays(base.columns + [base["name"]], names=base.column_names + ["name"])
+    with pytest.raises(EventError, match="2 columns named 'name'"):
+        Pipeline().apply(twice)
+    decimal = base.append_column("amount", pa.array([1], pa.decimal128(5, 2)))
+    with pytest.raises(EventError, match="Arrow type 'd:5,2'"):
+        Pipeline().apply(decimal)
+
+
+def test_a_file_that_is_not_parquet_is_named(tmp_path):
+    fake = tmp_path / "events.parquet"
+    fake.write_text('{"id": 1}\n', encoding="utf-8")
+    with pytest.raises(EventError, match="is not a Parquet file"):
+        Pipeline().apply(fake)
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 and then nothing")
+    with pytest.raises(EventError, match="cannot be read as Parquet"):
+        Pipeline().apply(broken)
+
+
+def test_a_store_ingests_a_table_as_it_ingests_the_file(stories_path, tmp_path):
+    table = _table(_events(stories_path))
+    by_file, by_table = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
+    by_file.ingest(stories_path)
+    summary = by_table.ingest(table)
+    assert summary.inserted == len(by_file)
+    assert by_table.pipeline().snapshot().equals(by_file.pipeline().snapshot())
+
+
+def test_to_arrow_gives_the_snapshot_and_the_outcomes_as_tables(sample_path, tmp_path):
+    p = Pipeline()
+    p.apply(sample_path)
+    snap = p.to_arrow()
+    assert snap.num_rows == len(p) and snap.column_names == list(p.snapshot().columns)
+    assert snap.schema.field("step").type == pa.dictionary(pa.int8(), pa.string(), ordered=True)
+    assert snap.schema.field("last_at").type == pa.timestamp("us", tz="UTC")
+    assert snap.to_pandas(date_as_object=False).equals(p.snapshot())
+    pq.write_table(snap, tmp_path / "snapshot.parquet")
+    assert pq.read_table(tmp_path / "snapshot.parquet").equals(snap)
+    outcomes = p.to_arrow("outcomes")
+    assert outcomes.num_rows == sum(1 for line in open(sample_path, encoding="utf-8") if line.strip())
+    assert outcomes["opportunity"].null_count == 0
+    later = p.to_arrow(as_of="2030-01-01T00:00:00Z")["days_in_step"].to_pylist()
+    assert all(a > b for a, b in zip(later, snap["days_in_step"].to_pylist()))
+    with pytest.raises(ValueError, match="'snapshot' or 'outcomes'"):
+        p.to_arrow("history")
+
+
+def test_to_arrow_of_an_empty_pipeline_and_of_a_rejected_event():
+    empty = Pipeline()
+    assert empty.to_arrow().num_rows == 0 and empty.snapshot().empty and empty.outcomes().empty
+    p = Pipeline()
+    p.apply([event("note", note="before any open")])
+    row = p.to_arrow("outcomes").to_pylist()[0]
+    assert row["opportunity"] is None and row["verdict"] == "rejected" and row["reason"]
