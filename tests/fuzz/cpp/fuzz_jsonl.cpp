@@ -1,7 +1,9 @@
 // The JSON Lines reader: the strict event parser on the whole input as one
 // record, then the reader over it as a stream, collecting and raising.
-// Oracle: only EventError escapes; a parsed event writes back to a line that
-// parses to the same event; collect and raise agree; errors come in line order.
+// Oracle: only EventError escapes; an event parse_event (simdjson) accepts,
+// event_from_json accepts from nlohmann's reading of the same text, and equal;
+// a parsed event writes back to a line that parses to the same event; collect
+// and raise agree; errors come in line order.
 #include <set>
 #include <sstream>
 #include <string>
@@ -36,7 +38,13 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     const std::string_view text(reinterpret_cast<const char*>(data), size);
 
     Event one;
-    if (expect_only<EventError>("parse_event", [&] { one = parse_event(text, 1); })) round_trip(one);
+    if (expect_only<EventError>("parse_event", [&] { one = parse_event(text, 1); })) {
+        round_trip(one);
+        // parse_event reads text with simdjson; event_from_json reads a nlohmann value: the same event.
+        Event same;
+        expect_only<>("event_from_json(json::parse(text))", [&] { same = event_from_json(nlohmann::json::parse(text)); });
+        check(same == one, "parse_event", "simdjson's reading differs from nlohmann's");
+    }
 
     JsonlResult collected;
     expect_only<>("read_jsonl(collect)", [&] { collected = read(text, OnError::collect); });

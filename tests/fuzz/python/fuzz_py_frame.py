@@ -11,12 +11,13 @@ holes. Oracle (_fuzzlib.py): only ``EventError`` escapes, and the documented
 
 from __future__ import annotations
 
+import decimal
 import sys
 import warnings
 
 import numpy as np
 import pandas as pd
-from _fuzzlib import SKIP_KNOWN, Choices, Finding, encodes, event_dicts, only, recipe
+from _fuzzlib import SKIP_KNOWN, Choices, Finding, event_dicts, only, recipe
 
 import pursuit
 
@@ -42,19 +43,36 @@ def column(values: list, dtype: str | None) -> pd.Series:
         return series
 
 
+def tame(v, nested: bool = False):
+    """The value without what sets off the known findings (under PURSUIT_FUZZ_SKIP_KNOWN only)."""
+    if isinstance(v, np.ndarray):
+        return tame(v.tolist(), nested)
+    if isinstance(v, (list, tuple)):
+        return type(v)(tame(x, True) for x in v)
+    if isinstance(v, dict):
+        return {k: tame(x, True) for k, x in v.items()}
+    if nested and isinstance(v, np.datetime64):
+        return None  # py_frame/pyarrow-segfault-nat-in-tuple.json
+    if type(v) is int and abs(v) >= 2**63:
+        return v % 2**62
+    if isinstance(v, decimal.Decimal) and v.is_snan():
+        return 1
+    return v
+
+
 def frame(c: Choices) -> pd.DataFrame:
     events = event_dicts(c, 8)[: c.below(9)]
     names = sorted({k for e in events for k in e}, key=str) or ["id"]
     columns, labels = [], []
     for name in names:
         values = [e.get(name, c.pick([None, np.nan, pd.NaT])) for e in events]
+        if SKIP_KNOWN:  # the known findings py_frame/ndarray-and-str-object-column.json,
+            # decimal-snan-columns-path.json, object-column-int-2-64.json, pyarrow-segfault-nat-in-tuple.json
+            values = [tame(v) for v in values]
         columns.append(column(values, c.pick(DTYPES) if c.chance(3) else None))
-        label = c.pick([name.upper(), 0, None, "", names[0], ("id",)]) if c.chance(12) else name
-        if SKIP_KNOWN and isinstance(label, str) and not encodes(label):
-            label = "surrogate"  # known finding py_frame/column-name-lone-surrogate.json
-        labels.append(label)
+        labels.append(c.pick([name.upper(), 0, None, "", names[0], ("id",)]) if c.chance(12) else name)
     df = pd.concat(columns, axis=1) if columns else pd.DataFrame(index=range(len(events)))
-    df.columns = labels
+    df.columns = pd.Index(labels, dtype=object)  # objects: pyarrow-backed strings refuse lone surrogates themselves
     return df
 
 
@@ -67,10 +85,23 @@ def from_recipe(doc) -> pd.DataFrame | None:
     cols = [column(list(values), dtype) for _, dtype, values in doc]
     df = pd.concat(cols, axis=1) if cols else pd.DataFrame()
     try:
-        df.columns = [name if not isinstance(name, list) else tuple(name) for name, _, _ in doc]
+        df.columns = pd.Index([name if not isinstance(name, list) else tuple(name) for name, _, _ in doc], dtype=object)
     except TypeError:  # names pandas cannot hold (unhashable)
         return None
     return df
+
+
+def arrow_types(df: pd.DataFrame) -> bool:
+    """False when pyarrow refuses the frame with an error _frame_stream (python/pursuit/_inputs.py) lets through."""
+    import pyarrow as pa
+
+    try:
+        pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass
+    except Exception:  # noqa: BLE001 - what the known findings are about
+        return False
+    return True
 
 
 def documented(err: Exception) -> bool:
@@ -81,6 +112,8 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 - the name atheris and libF
     df = from_recipe(recipe(data))
     if df is None:
         df = frame(Choices(data))
+    if SKIP_KNOWN and not arrow_types(df):
+        return  # known findings py_frame/object-column-int-2-64.json, py_frame/lone-surrogate-cell.json
     pipeline = pursuit.Pipeline()
     ok, summary = only((ValueError,), lambda: pipeline.apply(df, on_error="collect"), "Pipeline.apply(df, collect)")
     if not ok and not documented(summary):
