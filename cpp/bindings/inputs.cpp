@@ -9,7 +9,6 @@
 
 #include "pursuit/arrow.hpp"
 #include "py_source.hpp"
-#include "pyjson.hpp"
 
 namespace py = pybind11;
 
@@ -21,11 +20,11 @@ void add(Parsed& p, std::vector<Event> events) {
     for (const auto& e : p.owned) p.events.push_back(&e);
 }
 
-// A numpy integer of any width and signedness, as JSON.
-nlohmann::json whole_number(const char* cell, char kind, std::size_t size) {
+// A numpy integer of any width and signedness, as a Python int.
+py::int_ whole_number(const char* cell, char kind, std::size_t size) {
     auto read = [cell](auto v) {
         std::memcpy(&v, cell, sizeof v);  // numpy cells need not be aligned
-        return nlohmann::json(v);
+        return py::int_(v);
     };
     if (kind == 'u') {
         switch (size) {
@@ -73,12 +72,13 @@ Parsed parse_items(const py::sequence& items) {
     return p;
 }
 
-// DataFrame columns (numpy arrays): one JSON object per row, null cells left
-// out, then the same strict parser as every other input.
+// DataFrame columns (numpy arrays) Arrow cannot type: each row becomes a dict
+// of its non-null cells, read as any dict is. Whole numbers in a float column
+// count as whole (pandas keeps integers with gaps as floats), as in a table.
 Parsed parse_columns(const py::dict& columns, std::size_t rows) {
     // What each cell needs, looked up once per column rather than per cell.
     struct Column {
-        std::string key;
+        py::str key;
         py::array array;
         char kind;
         std::size_t itemsize, stride;
@@ -88,42 +88,41 @@ Parsed parse_columns(const py::dict& columns, std::size_t rows) {
     for (auto item : columns) {
         auto arr = py::reinterpret_borrow<py::array>(item.second);
         if (arr.ndim() != 1 || static_cast<std::size_t>(arr.shape(0)) < rows)
-            throw EventError("", 0, item.first.cast<std::string>(), "column is not one value per row");
-        cols.push_back({item.first.cast<std::string>(), arr, arr.dtype().kind(), static_cast<std::size_t>(arr.itemsize()),
+            throw EventError("", 0, py::str(item.first).cast<std::string>(), "column is not one value per row");
+        const char kind = arr.dtype().kind();
+        if (std::string("OMfiub").find(kind) == std::string::npos)
+            throw EventError("", 0, py::str(item.first).cast<std::string>(),
+                             "column of dtype " + std::string(py::str(arr.dtype())) + " is not supported");
+        cols.push_back({py::str(item.first), arr, kind, static_cast<std::size_t>(arr.itemsize()),
                         static_cast<std::size_t>(arr.strides(0)), static_cast<const char*>(arr.data())});
     }
     Parsed p;
     std::vector<Event> owned;
     owned.reserve(rows);
     for (std::size_t i = 0; i < rows; ++i) {
-        nlohmann::json j = nlohmann::json::object();
-        try {
-            for (const Column& c : cols) {
-                const char* cell = c.data + i * c.stride;
-                if (c.kind == 'O') {
-                    PyObject* obj = *reinterpret_cast<PyObject* const*>(cell);
-                    if (obj == Py_None) continue;  // most cells of a mixed-type frame are empty
-                    nlohmann::json v = py_json::from_python(obj, c.key);
-                    if (!v.is_null()) j[c.key] = std::move(v);
-                } else if (c.kind == 'M') {  // datetime64[ns], UTC
-                    const std::int64_t ns = *reinterpret_cast<const std::int64_t*>(cell);
-                    if (ns != INT64_MIN) j[c.key] = format_timestamp(ns / 1000);
-                } else if (c.kind == 'f') {
-                    const double d = c.itemsize == 8 ? *reinterpret_cast<const double*>(cell)
-                                                     : *reinterpret_cast<const float*>(cell);
-                    // pandas stores whole numbers with gaps as floats: give them back as integers
-                    if (std::isnan(d)) continue;
-                    if (d == std::floor(d) && std::fabs(d) < 9.0e15) j[c.key] = static_cast<std::int64_t>(d);
-                    else j[c.key] = d;
-                } else if (c.kind == 'i' || c.kind == 'u') {
-                    j[c.key] = whole_number(cell, c.kind, c.itemsize);
-                } else if (c.kind == 'b') {
-                    j[c.key] = *reinterpret_cast<const bool*>(cell);
-                } else {
-                    throw EventError("", 0, c.key, "column of dtype " + std::string(py::str(c.array.dtype())) + " is not supported");
-                }
+        py::dict row;
+        for (const Column& c : cols) {
+            const char* cell = c.data + i * c.stride;
+            if (c.kind == 'O') {
+                PyObject* obj = *reinterpret_cast<PyObject* const*>(cell);
+                if (obj != Py_None) row[c.key] = py::reinterpret_borrow<py::object>(obj);
+            } else if (c.kind == 'M') {  // datetime64[ns], UTC
+                const std::int64_t ns = *reinterpret_cast<const std::int64_t*>(cell);
+                if (ns != INT64_MIN) row[c.key] = py::str(format_timestamp(ns / 1000));
+            } else if (c.kind == 'f') {
+                const double d = c.itemsize == 8 ? *reinterpret_cast<const double*>(cell)
+                                                 : *reinterpret_cast<const float*>(cell);
+                if (std::isnan(d)) continue;
+                if (d == std::floor(d) && std::fabs(d) < 9.0e15) row[c.key] = py::int_(static_cast<std::int64_t>(d));
+                else row[c.key] = py::float_(d);
+            } else if (c.kind == 'b') {
+                row[c.key] = py::bool_(*reinterpret_cast<const bool*>(cell));
+            } else {
+                row[c.key] = whole_number(cell, c.kind, c.itemsize);
             }
-            owned.push_back(event_from_json(j, i + 1));
+        }
+        try {
+            owned.push_back(read_event(PySource(row), i + 1));
         } catch (const EventError& err) {
             p.errors.emplace_back(err.event_id(), i + 1, err.field(), err.reason());
         }

@@ -17,7 +17,7 @@ namespace pursuit {
 namespace {
 
 enum class Type { null, boolean, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64,
-                  utf8, large_utf8, utf8_view, timestamp, date32, date64, list, large_list, structure };
+                  decimal128, utf8, large_utf8, utf8_view, timestamp, date32, date64, list, large_list, structure };
 
 [[noreturn]] void unsupported(const std::string& column, std::string_view format) {
     throw EventError("", 0, column, "a column of Arrow type '" + std::string(format) +
@@ -104,6 +104,16 @@ public:
             case Type::float16: return half_to_float(at<std::uint16_t>(1, i));
             case Type::float32: return at<float>(1, i);
             case Type::float64: return at<double>(1, i);
+            case Type::decimal128: {
+                // 16 bytes, little-endian two's complement, scaled by 10^scale.
+                std::uint64_t lo, hi;
+                std::memcpy(&lo, static_cast<const char*>(buffers_[1]) + (offset_ + i) * 16, 8);
+                std::memcpy(&hi, static_cast<const char*>(buffers_[1]) + (offset_ + i) * 16 + 8, 8);
+                const bool negative = static_cast<std::int64_t>(hi) < 0;
+                if (negative) hi = ~hi + (lo == 0), lo = ~lo + 1;
+                const long double v = static_cast<long double>(hi) * 18446744073709551616.0L + static_cast<long double>(lo);
+                return static_cast<double>((negative ? -v : v) / std::pow(10.0L, static_cast<long double>(scale_)));
+            }
             case Type::uint64: return static_cast<double>(at<std::uint64_t>(1, i));
             default: return static_cast<double>(integer(i));
         }
@@ -156,6 +166,13 @@ private:
             }
         }
         if (f == "vu") return Type::utf8_view;
+        if (f.substr(0, 2) == "d:" && std::count(f.begin(), f.end(), ',') == 1) {  // decimal128 "d:precision,scale"
+            const std::string_view digits = f.substr(f.find(',') + 1);
+            if (digits.empty() || digits.size() > 2 || !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+                unsupported(name_, f);
+            scale_ = std::stoi(std::string(digits));
+            return Type::decimal128;
+        }
         if (f == "tdD") return Type::date32;
         if (f == "tdm") return Type::date64;
         if (f == "+l") return Type::list;
@@ -175,6 +192,7 @@ private:
     std::string name_;
     std::int64_t offset_, length_;
     Type type_ = Type::null;
+    int scale_ = 0;          // decimals: digits after the point
     std::int64_t unit_ = 1;  // timestamps: microseconds per unit, or (negative) units per microsecond
     const void** buffers_ = nullptr;
     const std::uint8_t* validity_ = nullptr;
@@ -226,7 +244,8 @@ public:
             case Type::boolean: kind_ = JsonKind::boolean; return;
             case Type::float16:
             case Type::float32:
-            case Type::float64: {
+            case Type::float64:
+            case Type::decimal128: {
                 const double d = c->floating(i);
                 if (!std::isnan(d)) kind_ = JsonKind::number;  // NaN: pandas' "missing"
                 return;

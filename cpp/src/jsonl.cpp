@@ -23,6 +23,8 @@
 #include <unistd.h>
 #endif
 
+#include <absl/container/flat_hash_map.h>
+
 #include "pursuit/json.hpp"
 #include "pursuit/store.hpp"
 
@@ -81,9 +83,7 @@ class Judge {
 public:
     Judge(std::vector<Event>& events, std::vector<EventError>& errors, OnError on_error)
         : events_(events), errors_(errors), on_error_(on_error) {
-        while (slots_ < 2 * events.capacity()) slots_ *= 2;
-        table_.assign(slots_, 0);
-        lines_.reserve(events.capacity());
+        first_line_.reserve(events.capacity());
     }
 
     void operator()(Chunk& c) {
@@ -100,31 +100,20 @@ private:
         if (on_error_ == OnError::raise) throw err;
         errors_.push_back(std::move(err));
     }
-    // An open-addressing table of positions in events_ (a node-based map was a
-    // sixth of the whole read).
+    // The map's keys view the ids of the events taken, which never move.
     void take(Event& e, std::size_t line) {
-        for (std::size_t i = hash_(e.id) & (slots_ - 1);; i = (i + 1) & (slots_ - 1)) {
-            if (table_[i] == 0) {
-                events_.push_back(std::move(e));
-                lines_.push_back(line);
-                table_[i] = events_.size();
-                return;
-            }
-            if (events_[table_[i] - 1].id == e.id) {
-                const std::size_t first = lines_[table_[i] - 1];
-                report(EventError(e.id, line, "id", "duplicate event id (first on line " + std::to_string(first) + ")"));
-                return;
-            }
+        if (const auto it = first_line_.find(std::string_view(e.id)); it != first_line_.end()) {
+            report(EventError(e.id, line, "id", "duplicate event id (first on line " + std::to_string(it->second) + ")"));
+            return;
         }
+        events_.push_back(std::move(e));
+        first_line_.emplace(std::string_view(events_.back().id), line);
     }
 
     std::vector<Event>& events_;
     std::vector<EventError>& errors_;
     OnError on_error_;
-    std::size_t slots_ = 16;
-    std::vector<std::size_t> table_;  // 0: empty, else a position in events_ + 1
-    std::vector<std::size_t> lines_;  // the line of each taken event
-    std::hash<std::string_view> hash_;
+    absl::flat_hash_map<std::string_view, std::size_t> first_line_;  // id -> the line it was taken from
 };
 
 // The lines of a text, a UTF-8 byte-order mark and CR line ends removed.

@@ -18,27 +18,30 @@
 #include "text.hpp"
 
 namespace pursuit {
+namespace {
+constexpr std::uint32_t kUnknown = UINT32_MAX;  // no opportunity (yet)
+}  // namespace
 
 Pipeline::Pipeline(std::shared_ptr<const Playbook> playbook)
     : playbook_(playbook ? std::move(playbook) : Playbook::default_playbook()) {}
 
 std::optional<std::size_t> Pipeline::find(const std::string& id) const {
-    const std::uint32_t at = index_.find(id);
-    if (at == IdIndex::kNone) return std::nullopt;
-    return at;
+    const auto it = index_.find(std::string_view(id));
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
 }
 
 std::size_t Pipeline::adopt(Opportunity opportunity) {
-    if (index_.find(opportunity.id()) != IdIndex::kNone)
+    if (index_.contains(std::string_view(opportunity.id())))
         throw std::invalid_argument("opportunity " + quote(opportunity.id()) + " is already in the pipeline");
     return add(std::move(opportunity));
 }
 
 std::size_t Pipeline::add(Opportunity opportunity) {
-    if (opportunities_.size() >= IdIndex::kNone) throw std::length_error("a pipeline holds at most 4,294,967,294 opportunities");
+    if (opportunities_.size() >= kUnknown) throw std::length_error("a pipeline holds at most 4,294,967,294 opportunities");
     opportunities_.push_back(std::move(opportunity));
     try {
-        index_.insert(opportunities_.back().id(), static_cast<std::uint32_t>(opportunities_.size() - 1));
+        index_.emplace(std::string_view(opportunities_.back().id()), static_cast<std::uint32_t>(opportunities_.size() - 1));
     } catch (...) {
         opportunities_.pop_back();  // not half-added
         throw;
@@ -60,25 +63,6 @@ std::unique_ptr<Record> rejected(const Event& e, std::string reason) {
     r->verdict = Verdict::rejected;
     r->reason = std::move(reason);
     return r;
-}
-
-constexpr std::uint32_t kUnknown = IdIndex::kNone;
-
-// Sorts (key << 32 | position) values by key, stably: four passes of 8 bits,
-// their bucket sizes all counted in one pass first.
-void radix_sort_by_key(std::vector<std::uint64_t>& v) {
-    std::array<std::array<std::uint32_t, 256>, 4> start{};
-    for (std::uint64_t x : v)
-        for (unsigned d = 0; d < 4; ++d) ++start[d][(x >> (32 + 8 * d)) & 0xFF];
-    for (auto& digit : start) {
-        std::uint32_t sum = 0;
-        for (auto& n : digit) sum += std::exchange(n, sum);
-    }
-    std::vector<std::uint64_t> tmp(v.size());
-    for (unsigned d = 0; d < 4; ++d) {
-        for (std::uint64_t x : v) tmp[start[d][(x >> (32 + 8 * d)) & 0xFF]++] = x;
-        v.swap(tmp);
-    }
 }
 
 // The i-th event of a batch held by value or through pointers.
@@ -128,28 +112,15 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
     std::vector<Timestamp> latest(opportunities_.size(), INT64_MIN);
     std::vector<std::uint8_t> unordered(opportunities_.size(), 0);
     // Repeated ids first, so that a refused `open` creates nothing: within the
-    // batch (equal hashes end up next to each other, in batch order; the first
-    // stays), then ids applied by earlier batches, as one at a time. A
+    // batch (the first stays), then ids applied by earlier batches, as one at a time. A
     // pipeline that held nothing before this batch has none of those.
     {
-        std::vector<std::uint64_t> hashes(batch.size());  // (hash of the id) << 32 | position
-        for (std::uint32_t i = 0; i < batch.size(); ++i)
-            hashes[i] = static_cast<std::uint64_t>(IdIndex::hash(event_at(batch, i).id)) << 32 | i;
-        radix_sort_by_key(hashes);
-        for (std::size_t k = 0; k < hashes.size();) {
-            std::size_t end = k + 1;
-            while (end < hashes.size() && hashes[end] >> 32 == hashes[k] >> 32) ++end;
-            for (std::size_t j = k + 1; j < end; ++j) {
-                const auto pos = static_cast<std::uint32_t>(hashes[j]);
-                const Event& e = event_at(batch, pos);
-                for (std::size_t m = k; m < j; ++m) {
-                    if (event_at(batch, static_cast<std::uint32_t>(hashes[m])).id == e.id) {
-                        out[pos].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
-                        break;
-                    }
-                }
-            }
-            k = end;
+        absl::flat_hash_map<std::string_view, std::uint32_t> first;
+        first.reserve(batch.size());
+        for (std::uint32_t i = 0; i < batch.size(); ++i) {
+            const Event& e = event_at(batch, i);
+            if (!first.try_emplace(std::string_view(e.id), i).second)
+                out[i].rejected = rejected(e, "duplicate event id " + quote(e.id) + " in this batch");
         }
     }
     const bool fresh = events_before == 0;
@@ -159,7 +130,7 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
         for (std::uint32_t i = 0; i < batch.size(); ++i)
             if (!out[i].rejected && applied_.count(hash_id(event_at(batch, i).id))) {
                 suspects.push_back(i);
-                known.push_back(index_.find(event_at(batch, i).opportunity));
+                known.push_back(place(event_at(batch, i).opportunity));
             }
         refuse_applied(suspects, known, [&](std::uint32_t i) -> const Event& { return event_at(batch, i); }, out);
     }
@@ -173,7 +144,7 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
         const Event& e = event_at(batch, i);
         if (!previous || !same_id(e.opportunity, *previous)) {
             previous = &e.opportunity;
-            previous_at = index_.find(e.opportunity);  // kNone (== kUnknown) when unknown
+            previous_at = place(e.opportunity);
         }
         if (previous_at == kUnknown && may_open && e.type() == EventType::open) {
             previous_at = static_cast<std::uint32_t>(add(Opportunity(e.opportunity, playbook_)));  // just looked up
@@ -215,7 +186,7 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
     // A repeat refused above still names its opportunity, if this batch opened it.
     for (std::uint32_t i = 0; i < batch.size(); ++i)
         if (out[i].rejected && out[i].opportunity < 0 && where[i] == kUnknown) {
-            const std::uint32_t known = index_.find(event_at(batch, i).opportunity);
+            const std::uint32_t known = place(event_at(batch, i).opportunity);
             if (known != kUnknown) out[i].opportunity = known;
         }
 
@@ -292,7 +263,12 @@ std::vector<BatchRecord> Pipeline::apply_batch(const Batch& batch, unsigned thre
     return out;
 }
 
-std::uint64_t Pipeline::hash_id(std::string_view id) { return std::hash<std::string_view>{}(id); }
+std::uint64_t Pipeline::hash_id(std::string_view id) { return absl::Hash<std::string_view>{}(id); }
+
+std::uint32_t Pipeline::place(std::string_view id) const {
+    const auto it = index_.find(id);
+    return it == index_.end() ? kUnknown : it->second;
+}
 
 void Pipeline::refresh_applied() {
     if (applied_current_) return;

@@ -93,7 +93,7 @@ def _frame_stream(df: pd.DataFrame) -> Any:
 
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):  # e.g. an int beyond 64 bits, mixed kinds
         return None
     return table.__arrow_c_stream__()
 

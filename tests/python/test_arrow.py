@@ -3,6 +3,7 @@ Parquet files and directories, anything with ``__arrow_c_stream__``. Each path m
 judge exactly as JSON Lines does."""
 
 import json
+from decimal import Decimal
 
 import pandas as pd
 import pyarrow as pa
@@ -131,9 +132,21 @@ def test_naive_times_repeated_columns_and_unsupported_types_are_refused():
     twice = pa.Table.from_arrays(base.columns + [base["name"]], names=base.column_names + ["name"])
     with pytest.raises(EventError, match="2 columns named 'name'"):
         Pipeline().apply(twice)
-    decimal = base.append_column("amount", pa.array([1], pa.decimal128(5, 2)))
-    with pytest.raises(EventError, match="Arrow type 'd:5,2'"):
-        Pipeline().apply(decimal)
+    binary = base.append_column("amount", pa.array([b"1"], pa.binary()))
+    with pytest.raises(EventError, match="Arrow type 'z'"):
+        Pipeline().apply(binary)
+
+
+
+def test_a_decimal_column_is_a_number_as_a_decimal_in_a_dict_is():
+    base = _table([event("open", account="Acme", name="Deal")])
+    for value, expected in ((Decimal("12.25"), 12.25), (Decimal("123456789.5"), 123456789.5)):
+        p = Pipeline()
+        p.apply(base.append_column("amount", pa.array([value], pa.decimal128(12, 2))))
+        assert p.snapshot()["amount"].tolist() == [expected]
+    with pytest.raises(EventError, match="must be between 0 and 1e15"):
+        Pipeline().apply(base.append_column("amount", pa.array([Decimal("-12.25")], pa.decimal128(5, 2))))
+
 
 
 def test_a_file_that_is_not_parquet_is_named(tmp_path):

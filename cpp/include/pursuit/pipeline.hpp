@@ -7,10 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
-#include "pursuit/id_index.hpp"
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
 #include "pursuit/opportunity.hpp"
 
 namespace pursuit {
@@ -77,6 +78,7 @@ private:
     std::size_t add(Opportunity opportunity);  // as adopt, for an id known to be new
 
     static std::uint64_t hash_id(std::string_view id);
+    std::uint32_t place(std::string_view id) const;  // of the opportunity `id`; UINT32_MAX when unknown
     void refresh_applied();
     template <class EventAt>
     void refuse_applied(const std::vector<std::uint32_t>& suspects, const std::vector<std::uint32_t>& known,
@@ -84,10 +86,12 @@ private:
 
     std::shared_ptr<const Playbook> playbook_;
     std::deque<Opportunity> opportunities_;  // a deque: references stay valid as it grows
-    IdIndex index_;  // opportunity id -> place in opportunities_
+    // Opportunity id -> place in opportunities_; the keys view the opportunities' own ids
+    // (each kept in its opportunity's heap state, so they stay put).
+    absl::flat_hash_map<std::string_view, std::uint32_t> index_;
     // Hashes of the ids in the histories, to refuse an id applied before
     // (checked exactly on a hit); built only once a second batch comes.
-    std::unordered_set<std::uint64_t> applied_;
+    absl::flat_hash_set<std::uint64_t> applied_;
     bool applied_current_ = true;
     std::size_t events_ = 0;  // events given to opportunities so far
 };
