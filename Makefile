@@ -12,7 +12,7 @@ STAMPS := .stamps
 # CI builds with -Werror; so does everyone, so that CI holds no surprises.
 CMAKE_FLAGS := -G Ninja -DPURSUIT_WERROR=ON
 
-.PHONY: demo test setup cpp-test asan-test py-test check-dist bench clean distclean
+.PHONY: demo test setup cpp-test asan-test py-test check-dist bench fuzz fuzz-short fuzz-build clean distclean
 
 demo: setup
 	$(PY) -m pursuit demo
@@ -62,6 +62,26 @@ bench: $(STAMPS)/install
 	build/bench/bench_assessment
 	$(PY) benchmarks/bench_python.py
 	$(PY) benchmarks/bench_ingest.py
+
+# Fuzzing (docs/fuzzing.md): libFuzzer harnesses built with clang and the
+# sanitizers, atheris harnesses for the Python API. `make fuzz-short` is CI's
+# minute per harness; `make fuzz` the long run (FUZZ_SECONDS per harness).
+FUZZ_SECONDS ?= 600
+FUZZ_SHORT_SECONDS ?= 60
+FUZZ_HARNESSES ?= jsonl event_value playbook pipeline py_jsonl py_dicts py_frame py_playbook
+
+build/fuzz/build.ninja: $(STAMPS)/install CMakeLists.txt tests/fuzz/cpp/CMakeLists.txt
+	$(CMAKE) -S . -B build/fuzz $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	    -DPURSUIT_TESTS=OFF -DPURSUIT_FUZZ=ON
+
+fuzz-build: build/fuzz/build.ninja
+	$(CMAKE) --build build/fuzz -j $(JOBS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+fuzz-short: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SHORT_SECONDS) $(FUZZ_HARNESSES)
 
 py-test: setup
 	$(PY) -m pytest

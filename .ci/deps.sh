@@ -2,7 +2,9 @@
 # The Debian packages pursuit's C++ side builds against. Installs what is
 # missing (as root, or through sudo); otherwise prints the exact command.
 set -euo pipefail
-packages=(g++ make libboost-dev nlohmann-json3-dev catch2 libsqlite3-dev libsimdjson-dev libabsl-dev libbenchmark-dev graphviz)
+# clang and its runtime (libFuzzer, ASan, UBSan) build the fuzz harnesses (make fuzz-short).
+packages=(g++ make libboost-dev nlohmann-json3-dev catch2 libsqlite3-dev libsimdjson-dev libabsl-dev libbenchmark-dev graphviz
+          clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
