@@ -67,8 +67,26 @@ void register_events(py::module_& m) {
         py::arg("path"), py::arg("collect") = false, "(events, errors, lines) of a JSON Lines file.");
     m.def(
         "parse_jsonl",
-        [](const std::string& text, bool collect) {
-            std::istringstream in(text);
+        [](py::handle text, bool collect) {
+            std::string bytes;
+            if (PyBytes_Check(text.ptr())) {
+                bytes = text.cast<std::string>();
+            } else {
+                Py_ssize_t size = 0;
+                const char* data = PyUnicode_Check(text.ptr()) ? PyUnicode_AsUTF8AndSize(text.ptr(), &size) : nullptr;
+                if (!data) {
+                    PyErr_Clear();
+                    if (!PyUnicode_Check(text.ptr())) throw py::type_error("parse_jsonl takes str or bytes");
+                    EventError err("", 1, "", "the text is not valid Unicode (a lone surrogate?) / 文本不是有效的 Unicode");
+                    if (!collect) throw err;
+                    JsonlResult result;
+                    result.errors.push_back(std::move(err));
+                    result.lines = 1;
+                    return jsonl_result(std::move(result));
+                }
+                bytes.assign(data, static_cast<std::size_t>(size));
+            }
+            std::istringstream in(bytes);
             return jsonl_result(read_jsonl(in, on_error(collect)));
         },
         py::arg("text"), py::arg("collect") = false, "(events, errors, lines) of JSON Lines text.");

@@ -188,6 +188,8 @@ Event parse_strictly(std::string_view text, std::size_t line) {
 
 Event event_from_json(const json& value, std::size_t line) { return read_event(JsonSource(value), line); }
 
+bool valid_utf8(std::string_view s) noexcept { return simdjson::validate_utf8(s.data(), s.size()); }
+
 Event parse_event(std::string_view text, std::size_t line, bool padded) {
     if (text.size() > Limits::line)
         throw EventError("", line, "", "record is " + std::to_string(text.size()) +

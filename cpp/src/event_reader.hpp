@@ -84,6 +84,8 @@ public:
         if (v.kind() != JsonKind::string) fail(key, std::string("expected a string, got ") + kind_name(v.kind()));
         const std::string_view s = v.string();
         if (s.empty()) fail(key, "must not be empty");
+        // Text parsed here is valid already; a value built in code or an Arrow buffer may not be.
+        if (!valid_utf8(s)) fail(key, "is not valid UTF-8");
         if (const std::size_t n = characters(s); n > max)
             fail(key, "is " + std::to_string(n) + " characters, longer than the limit of " + std::to_string(max));
         return std::string(s);

@@ -54,6 +54,9 @@ inline bool has_control(std::string_view s) {
     return false;
 }
 
+// Whether `s` is valid UTF-8 (simdjson's validator; defined in event_parse.cpp).
+bool valid_utf8(std::string_view s) noexcept;
+
 // Length in characters (Unicode code points) of valid UTF-8: what limits
 // count, as JSON Schema's maxLength does.
 inline std::size_t characters(std::string_view s) {

@@ -58,7 +58,11 @@ def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
         elif isinstance(col.dtype, np.dtype) and col.dtype.kind in "fiub":
             out[name] = np.ascontiguousarray(col.to_numpy()).astype(col.dtype.newbyteorder("="), copy=False)
         else:
-            out[name] = col.to_numpy(dtype=object, na_value=None)
+            out[name] = cells = col.to_numpy(dtype=object, copy=True)  # never write into the frame
+            try:
+                cells[pd.isna(col).to_numpy()] = None  # NaN, NaT, pd.NA: an absent field
+            except Exception:  # noqa: BLE001 - a cell pandas cannot test (Decimal("sNaN")): the reader judges it
+                pass
     return out
 
 
@@ -93,8 +97,8 @@ def _frame_stream(df: pd.DataFrame) -> Any:
 
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowException, OverflowError, TypeError, ValueError):  # e.g. an int beyond 64 bits, mixed kinds
-        return None
+    except Exception:  # noqa: BLE001 - whatever Arrow cannot convert (mixed kinds, an int past 64 bits,
+        return None    # Decimal("sNaN")), the numpy path reads, and its reader says what is wrong
     return table.__arrow_c_stream__()
 
 
