@@ -63,18 +63,19 @@ struct SchemaData {
     std::vector<ArrowSchema*> children;
     ArrowSchema* dictionary = nullptr;
 };
-void release_schema(ArrowSchema* s) {
-    auto* d = static_cast<SchemaData*>(s->private_data);
-    for (ArrowSchema* c : d->children) {
-        if (c->release) c->release(c);
-        delete c;
-    }
-    if (d->dictionary) {
-        if (d->dictionary->release) d->dictionary->release(d->dictionary);
-        delete d->dictionary;
-    }
+// A node's release: its children and dictionary (still there unless the
+// consumer moved them out, which nulls their release), then its own data.
+template <class Node, class Data>
+void release_tree(Node* node) {
+    auto* d = static_cast<Data*>(node->private_data);
+    auto free_node = [](Node* n) {
+        if (n->release) n->release(n);
+        delete n;
+    };
+    for (Node* c : d->children) free_node(c);
+    if (d->dictionary) free_node(d->dictionary);
     delete d;
-    s->release = nullptr;
+    node->release = nullptr;
 }
 void fill_schema(ArrowSchema& s, const std::string& format, const std::string& name, std::int64_t flags) {
     auto* d = new SchemaData{format, name, {}, nullptr};
@@ -82,7 +83,7 @@ void fill_schema(ArrowSchema& s, const std::string& format, const std::string& n
     s.format = d->format.c_str();
     s.name = d->name.c_str();
     s.flags = flags;
-    s.release = &release_schema;
+    s.release = &release_tree<ArrowSchema, SchemaData>;
     s.private_data = d;
 }
 void column_schema(ArrowSchema& s, const Column& c) {
@@ -101,19 +102,7 @@ struct ArrayData {
     std::vector<ArrowArray*> children;
     ArrowArray* dictionary = nullptr;
 };
-void release_array(ArrowArray* a) {
-    auto* d = static_cast<ArrayData*>(a->private_data);
-    for (ArrowArray* c : d->children) {
-        if (c->release) c->release(c);
-        delete c;
-    }
-    if (d->dictionary) {
-        if (d->dictionary->release) d->dictionary->release(d->dictionary);
-        delete d->dictionary;
-    }
-    delete d;
-    a->release = nullptr;
-}
+constexpr auto release_array = &release_tree<ArrowArray, ArrayData>;
 void column_array(ArrowArray& a, Column& c) {
     auto* d = new ArrayData;
     d->buffers = std::move(c.buffers);
@@ -126,7 +115,7 @@ void column_array(ArrowArray& a, Column& c) {
     a.null_count = c.null_count;
     a.n_buffers = static_cast<std::int64_t>(d->pointers.size());
     a.buffers = d->pointers.data();
-    a.release = &release_array;
+    a.release = release_array;
     a.private_data = d;
     if (c.dictionary) {
         d->dictionary = new ArrowArray;
@@ -168,7 +157,7 @@ int stream_next(ArrowArrayStream* s, ArrowArray* out) {
     out->buffers = ad->pointers.data();
     out->n_children = static_cast<std::int64_t>(ad->children.size());
     out->children = ad->children.data();
-    out->release = &release_array;
+    out->release = release_array;
     out->private_data = ad;
     return 0;
 }
