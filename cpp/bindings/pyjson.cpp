@@ -64,18 +64,25 @@ nlohmann::json convert(py::handle v, const std::string& field, std::size_t depth
             out.push_back(convert(item, field + "[" + std::to_string(i++) + "]", depth + 1));
         return out;
     }
-    // numpy scalars and other number-likes.
-    if (py::hasattr(v, "__index__")) return convert(py::int_(py::reinterpret_borrow<py::object>(v)), field, depth);
-    if (py::hasattr(v, "dtype") && py::hasattr(v, "item")) {
-        // numpy.longdouble.item() returns a longdouble again: go through float, or this recurses forever.
-        py::object item = v.attr("item")();
-        if (!py::type::of(item).is(py::type::of(v))) return convert(item, field, depth + 1);
+    // numpy scalars and other number-likes, through their Python form; one
+    // that cannot be converted (an ndarray has __index__ too) has no JSON form.
+    try {
+        if (py::hasattr(v, "__index__")) return convert(py::int_(py::reinterpret_borrow<py::object>(v)), field, depth);
+        if (py::hasattr(v, "dtype") && py::hasattr(v, "item")) {
+            // numpy.longdouble.item() returns a longdouble again: go through float, or this recurses forever.
+            py::object item = v.attr("item")();
+            if (!py::type::of(item).is(py::type::of(v))) return convert(item, field, depth + 1);
+        }
+        if (py::hasattr(v, "isoformat") && py::hasattr(v, "tzinfo")) {
+            if (v.attr("tzinfo").is_none()) fail(field, "datetime has no time zone: give an aware datetime");
+            return v.attr("isoformat")().cast<std::string>();
+        }
+        if (PyNumber_Check(v.ptr()) && py::hasattr(v, "__float__"))
+            return convert(py::float_(py::reinterpret_borrow<py::object>(v)), field, depth);
+    } catch (const py::error_already_set& err) {
+        fail(field, "a value of type " + py::str(py::type::of(v).attr("__name__")).cast<std::string>() +
+                        " cannot be read: " + err.what());
     }
-    if (py::hasattr(v, "isoformat") && py::hasattr(v, "tzinfo")) {
-        if (v.attr("tzinfo").is_none()) fail(field, "datetime has no time zone: give an aware datetime");
-        return v.attr("isoformat")().cast<std::string>();
-    }
-    if (PyNumber_Check(v.ptr()) && py::hasattr(v, "__float__")) return convert(py::float_(py::reinterpret_borrow<py::object>(v)), field, depth);
     fail(field, "a value of type " + py::str(py::type::of(v).attr("__name__")).cast<std::string>() +
                     " has no JSON form");
 }

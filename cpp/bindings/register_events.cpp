@@ -24,20 +24,35 @@ py::tuple jsonl_result(JsonlResult result) {
 
 OnError on_error(bool collect) { return collect ? OnError::collect : OnError::raise; }
 
+// JSON text from Python: str (UTF-8 of it) or bytes; a str with a lone
+// surrogate is the text's error, not a TypeError.
+std::string json_text(py::handle text, const char* what) {
+    if (PyBytes_Check(text.ptr())) return text.cast<std::string>();
+    if (!PyUnicode_Check(text.ptr())) throw py::type_error(std::string(what) + " takes str or bytes");
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
+    if (!data) {
+        PyErr_Clear();
+        throw EventError("", 1, "", "the text is not valid Unicode (a lone surrogate?) / 文本不是有效的 Unicode");
+    }
+    return std::string(data, static_cast<std::size_t>(size));
+}
+
 }  // namespace
 
 void register_events(py::module_& m) {
     py::class_<Event>(m, "Event", "One event, parsed and validated (see docs/events.md).")
         .def(py::init([](py::handle value) {
                  if (py::isinstance<Event>(value)) return value.cast<Event>();
-                 if (PyUnicode_Check(value.ptr())) return parse_event(value.cast<std::string>());
+                 if (PyUnicode_Check(value.ptr())) return parse_event(json_text(value, "Event"));
                  if (PyDict_Check(value.ptr())) return from_dict(value);
                  throw py::type_error("an event is a dict or a JSON string, not " +
                                       py::str(py::type::of(value).attr("__name__")).cast<std::string>());
              }),
              py::arg("value"))
         .def_static("from_dict", &from_dict, py::arg("value"))
-        .def_static("from_json", [](std::string_view text) { return parse_event(text); }, py::arg("text"))
+        .def_static("from_json", [](py::handle text) { return parse_event(json_text(text, "Event.from_json")); },
+                    py::arg("text"))
         .def("to_dict", [](const Event& e) { return py_json::to_python(to_json(e)); })
         .def("to_json", &to_json_line)
         .def_property_readonly("id", [](const Event& e) { return e.id; })
@@ -69,22 +84,14 @@ void register_events(py::module_& m) {
         "parse_jsonl",
         [](py::handle text, bool collect) {
             std::string bytes;
-            if (PyBytes_Check(text.ptr())) {
-                bytes = text.cast<std::string>();
-            } else {
-                Py_ssize_t size = 0;
-                const char* data = PyUnicode_Check(text.ptr()) ? PyUnicode_AsUTF8AndSize(text.ptr(), &size) : nullptr;
-                if (!data) {
-                    PyErr_Clear();
-                    if (!PyUnicode_Check(text.ptr())) throw py::type_error("parse_jsonl takes str or bytes");
-                    EventError err("", 1, "", "the text is not valid Unicode (a lone surrogate?) / 文本不是有效的 Unicode");
-                    if (!collect) throw err;
-                    JsonlResult result;
-                    result.errors.push_back(std::move(err));
-                    result.lines = 1;
-                    return jsonl_result(std::move(result));
-                }
-                bytes.assign(data, static_cast<std::size_t>(size));
+            try {
+                bytes = json_text(text, "parse_jsonl");
+            } catch (EventError& err) {
+                if (!collect) throw;
+                JsonlResult result;
+                result.errors.push_back(std::move(err));
+                result.lines = 1;
+                return jsonl_result(std::move(result));
             }
             std::istringstream in(bytes);
             return jsonl_result(read_jsonl(in, on_error(collect)));

@@ -101,9 +101,11 @@ _NUMPY_TYPES = (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.u
 _AWARE = dt.timezone(dt.timedelta(hours=8))
 
 
-def scalar(c: Choices, like: Any = None) -> Any:
+def scalar(c: Choices, like: Any = None, depth: int = 0) -> Any:
     """A value for a field: often the template's own (maybe retyped), else anything JSON-ish or not."""
     k = c.below(24)
+    if depth > 8 and 15 <= k <= 17:  # containers: the harness' own recursion stays bounded
+        k = 0
     if k < 6 and like is not None:
         return like
     if k == 6 and isinstance(like, (int, float)) and not isinstance(like, bool):
@@ -129,11 +131,11 @@ def scalar(c: Choices, like: Any = None) -> Any:
     if k == 14:
         return c.pick(["", " ", "\x00", "\ud800", "机会", "\u202e", "x" * 257, "2026-03-02T10:00:00+08:00"])
     if k == 15:
-        return [scalar(c) for _ in range(c.below(4))]
+        return [scalar(c, None, depth + 1) for _ in range(c.below(4))]
     if k == 16:
-        return tuple(scalar(c) for _ in range(c.below(3)))
+        return tuple(scalar(c, None, depth + 1) for _ in range(c.below(3)))
     if k == 17:
-        return {c.pick(["sector", "a", "", 1, None, ("t",)]): scalar(c) for _ in range(c.below(3))}
+        return {c.pick(["sector", "a", "", 1, None, ("t",)]): scalar(c, None, depth + 1) for _ in range(c.below(3))}
     if k == 18:
         return nested(c.below(40))
     if k == 19:
