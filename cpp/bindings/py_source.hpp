@@ -112,6 +112,9 @@ private:
     // numpy scalars, datetimes and other number-likes, through their Python form.
     void take_other(pybind11::handle v) {
         namespace py = pybind11;
+        // pandas' missing values count as absent, as None and NaN do.
+        const std::string type = py::str(py::type::of(v).attr("__name__"));
+        if (type == "NAType" || type == "NaTType") return;
         try {
             if (py::hasattr(v, "__index__")) return take_converted(py::int_(py::reinterpret_borrow<py::object>(v)));
             if (py::hasattr(v, "dtype") && py::hasattr(v, "item")) {
@@ -129,7 +132,7 @@ private:
         } catch (const py::error_already_set& err) {
             return invalid(std::string("cannot be read: ") + err.what());
         }
-        invalid("a value of type " + py::str(py::type::of(v).attr("__name__")).cast<std::string>() + " has no JSON form");
+        invalid("a value of type " + type + " has no JSON form");
     }
     void take_converted(pybind11::object converted) {
         take(converted);

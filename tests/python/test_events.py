@@ -161,3 +161,11 @@ def test_non_event_values_are_type_errors():
         Event(42)
     with pytest.raises(EventError, match="expected a JSON object, got an array"):
         Event("[1]")
+
+
+def test_pandas_missing_values_in_a_dict_are_absent_fields():
+    import pandas as pd
+
+    plain = Event(dict(_OPEN))
+    for missing in (None, float("nan"), pd.NA, pd.NaT, np.datetime64("NaT")):
+        assert Event(dict(_OPEN, owner=missing, amount=missing)) == plain
