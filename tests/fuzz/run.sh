@@ -15,6 +15,7 @@ cd "$(dirname "$0")/../.."
 if [ "${1:-}" = "--one" ]; then
   seconds=$2 h=$3
   work=build/fuzz/corpus/$h findings=build/fuzz/findings/$h log=build/fuzz/logs/$h.log
+  rm -rf "$findings"  # this run's findings only: a rerun must not count the last one's
   mkdir -p "$work" "$findings" build/fuzz/logs
   seeds=tests/fuzz/corpus/$h
   grown=()
