@@ -3,7 +3,7 @@
 # missing (as root, or through sudo); otherwise prints the exact command.
 set -euo pipefail
 # clang and its runtime (libFuzzer, ASan, UBSan) build the fuzz harnesses (make fuzz-short).
-packages=(g++ make libboost-dev nlohmann-json3-dev catch2 libsqlite3-dev libsimdjson-dev libabsl-dev libbenchmark-dev graphviz
+packages=(g++ make libboost-dev nlohmann-json3-dev catch2 libsqlite3-dev libsimdjson-dev libabsl-dev libtbb-dev libbenchmark-dev graphviz
           clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -147,11 +147,16 @@ Parsed parse_jsonl(const std::string& path, bool collect) {
     return p;
 }
 
-Parsed parse_arrow(const py::capsule& stream, bool collect) {
+ArrowArrayStream& stream_of(const py::capsule& stream) {
     if (std::strcmp(stream.name(), "arrow_array_stream") != 0)
         throw py::type_error("expected an Arrow C stream capsule (from __arrow_c_stream__)");
     auto* s = stream.get_pointer<ArrowArrayStream>();
     if (!s || !s->release) throw py::value_error("the Arrow stream was already consumed");
+    return *s;
+}
+
+Parsed parse_arrow(const py::capsule& stream, bool collect) {
+    ArrowArrayStream* s = &stream_of(stream);
     Parsed p;
     ArrowEvents r;
     {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pursuit/arrow.hpp"
 #include "pursuit/json.hpp"
 
 namespace pursuit::bindings {
@@ -32,6 +33,9 @@ Parsed parse_columns(const pybind11::dict& columns, std::size_t rows);
 Parsed parse_batch(const EventBatch& batch);
 // Reads the file with the GIL released.
 Parsed parse_jsonl(const std::string& path, bool collect);
+// The Arrow C stream in a PyCapsule named "arrow_array_stream" (a TypeError or
+// ValueError for another capsule, or one already read).
+ArrowArrayStream& stream_of(const pybind11::capsule& stream);
 // An Arrow C stream (a PyCapsule named "arrow_array_stream"), read with the GIL released.
 Parsed parse_arrow(const pybind11::capsule& stream, bool collect);
 

@@ -8,10 +8,12 @@
 #include <array>
 #include <optional>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 #include "inputs.hpp"
 #include "pursuit/arrow.hpp"
+#include "pursuit/pieces.hpp"
 #include "py_pipeline.hpp"
 #include "records.hpp"
 #include "register.hpp"
@@ -21,22 +23,66 @@ namespace py = pybind11;
 namespace pursuit::bindings {
 namespace {
 
-py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned threads) {
-    if (!collect && !parsed.errors.empty()) throw parsed.errors.front();
+// The verdicts of the latest input and its errors.
+py::dict summary(PyPipeline& self, const std::vector<EventError>& parse_errors) {
     std::array<std::size_t, size<Verdict>()> tally{};
     {
         py::gil_scoped_release release;
-        self.records = self.pipeline.apply(parsed.events, threads);
         for (const auto& entry : self.records) ++tally[static_cast<std::size_t>(self.pipeline.verdict(entry))];
     }
     py::dict counts;
     for (std::size_t v = 0; v < tally.size(); ++v) counts[id_str(static_cast<Verdict>(v))] = tally[v];
     py::list errors;
-    for (const auto& err : parsed.errors) errors.append(event_error(err));
+    for (const auto& err : parse_errors) errors.append(event_error(err));
     py::dict out;
     out["verdicts"] = counts;
     out["errors"] = errors;
     return out;
+}
+
+py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned threads) {
+    if (!collect && !parsed.errors.empty()) throw parsed.errors.front();
+    {
+        py::gil_scoped_release release;
+        self.records = self.pipeline.apply(parsed.events, threads);
+    }
+    return summary(self, parsed.errors);
+}
+
+py::dict apply_applied(PyPipeline& self, AppliedInput applied) {
+    self.records = std::move(applied.records);
+    return summary(self, applied.errors);
+}
+
+// A file in pieces (`piece` lines each); as one batch if its events need it.
+py::dict apply_jsonl(PyPipeline& self, const std::string& path, bool collect, unsigned threads, std::size_t piece) {
+    std::optional<AppliedInput> applied;
+    {
+        py::gil_scoped_release release;
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot open " + path);
+        applied = apply_jsonl_pieces(self.pipeline, in, collect ? OnError::collect : OnError::raise, threads, piece);
+    }
+    if (applied) return apply_applied(self, std::move(*applied));
+    Parsed p = parse_jsonl(path, collect);
+    return apply_parsed(self, p, collect, threads);
+}
+
+// `make_stream()` gives an Arrow C stream capsule; `piece` rows at a time
+// (0: the stream can be read only once, so it is read whole).
+py::dict apply_arrow(PyPipeline& self, const py::object& make_stream, bool collect, unsigned threads, std::size_t piece) {
+    if (piece > 0) {
+        const py::capsule capsule = make_stream();
+        ArrowArrayStream& stream = stream_of(capsule);
+        std::optional<AppliedInput> applied;
+        {
+            py::gil_scoped_release release;  // a producer that needs Python takes the GIL itself
+            applied = apply_arrow_pieces(self.pipeline, stream, collect ? OnError::collect : OnError::raise, threads, piece);
+        }
+        if (applied) return apply_applied(self, std::move(*applied));
+    }
+    Parsed p = parse_arrow(make_stream(), collect);
+    return apply_parsed(self, p, collect, threads);
 }
 
 template <class E>
@@ -164,14 +210,10 @@ void register_pipeline(py::module_& m) {
             Parsed p = parse_batch(batch);
             return apply_parsed(self, p, false, threads);
         })
-        .def("apply_arrow", [](PyPipeline& self, const py::capsule& stream, bool collect, unsigned threads) {
-            Parsed p = parse_arrow(stream, collect);
-            return apply_parsed(self, p, collect, threads);
-        })
-        .def("apply_jsonl", [](PyPipeline& self, const std::string& path, bool collect, unsigned threads) {
-            Parsed p = parse_jsonl(path, collect);
-            return apply_parsed(self, p, collect, threads);
-        })
+        .def("apply_arrow", &apply_arrow, py::arg("make_stream"), py::arg("collect"), py::arg("threads"),
+             py::arg("piece") = kPieceEvents)
+        .def("apply_jsonl", &apply_jsonl, py::arg("path"), py::arg("collect"), py::arg("threads"),
+             py::arg("piece") = kPieceEvents)
         .def("__len__", [](const PyPipeline& self) { return self.pipeline.size(); })
         .def("ids", [](const PyPipeline& self) {
             py::list out;

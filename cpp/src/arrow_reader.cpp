@@ -4,6 +4,7 @@
 #include "pursuit/arrow.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -375,7 +376,8 @@ struct ArrayGuard {
 
 }  // namespace
 
-ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error) {
+void read_arrow_pieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows,
+                       const std::function<bool(ArrowEvents&)>& piece) {
     SchemaGuard schema;
     if (const int rc = stream.get_schema(&stream, &schema.schema)) stream_failed(stream, rc);
     if (std::string_view(schema.schema.format ? schema.schema.format : "") != "+s")
@@ -389,6 +391,7 @@ ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error) {
         if (std::count(names.begin(), names.end(), n) > 1)
             throw EventError("", 0, n, "the table has " + std::to_string(std::count(names.begin(), names.end(), n)) +
                                            " columns named " + quote(n) + "; rename or drop all but one");
+    rows = std::max<std::size_t>(1, rows);
     ArrowEvents out;
     for (;;) {
         ArrayGuard batch;
@@ -401,7 +404,6 @@ ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error) {
         for (std::int64_t k = 0; k < batch.array.n_children; ++k)
             columns.emplace_back(*schema.schema.children[k], *batch.array.children[k], names[static_cast<std::size_t>(k)]);
         const ColumnIndex by_name = index_columns(columns);
-        out.events.reserve(out.events.size() + static_cast<std::size_t>(batch.array.length));
         for (std::int64_t r = 0; r < batch.array.length; ++r) {
             const std::size_t row = ++out.rows;
             try {
@@ -410,9 +412,25 @@ ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error) {
                 if (on_error == OnError::raise) throw;
                 out.errors.push_back(std::move(err));
             }
+            if (out.events.size() + out.errors.size() >= rows) {
+                if (!piece(out)) return;
+                out.events.clear();
+                out.errors.clear();
+            }
         }
     }
-    return out;
+    if (!out.events.empty() || !out.errors.empty()) piece(out);
+}
+
+ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error) {
+    ArrowEvents all;
+    read_arrow_pieces(stream, on_error, SIZE_MAX, [&](ArrowEvents& got) {
+        all.rows = got.rows;
+        for (auto& e : got.events) all.events.push_back(std::move(e));
+        for (auto& err : got.errors) all.errors.push_back(std::move(err));
+        return true;
+    });
+    return all;
 }
 
 }  // namespace pursuit

@@ -25,38 +25,12 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "jsonl_lines.hpp"
 #include "pursuit/json.hpp"
 #include "pursuit/store.hpp"
 
 namespace pursuit {
 namespace {
-
-// One thread's share of the lines: its events and errors, each with its line
-// index, in line order. (One slot per line, as before, cost more than the parse
-// itself in page faults and copies: events are ~400 bytes.)
-struct Chunk {
-    std::vector<Event> events;
-    std::vector<std::size_t> event_lines;
-    std::vector<std::pair<std::size_t, EventError>> errors;
-};
-
-// Below this many lines a thread costs more than it saves.
-constexpr std::size_t kLinesPerThread = 4096;
-
-void parse_range(const std::vector<std::string_view>& lines, Chunk& out, std::size_t begin, std::size_t end) {
-    out.events.reserve(end - begin);
-    out.event_lines.reserve(end - begin);
-    for (std::size_t i = begin; i < end; ++i) {
-        const std::string_view line = lines[i];
-        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank
-        try {
-            out.events.push_back(parse_event(line, i + 1));
-            out.event_lines.push_back(i);
-        } catch (EventError& err) {
-            out.errors.emplace_back(i, std::move(err));
-        }
-    }
-}
 
 // The whole stream, read in large blocks (an istreambuf_iterator copies one
 // character at a time: a tenth of the time of a large file).
@@ -115,38 +89,6 @@ private:
     OnError on_error_;
     absl::flat_hash_map<std::string_view, std::size_t> first_line_;  // id -> the line it was taken from
 };
-
-// The lines of a text, a UTF-8 byte-order mark and CR line ends removed.
-std::vector<std::string_view> split_lines(const std::string& text) {
-    std::vector<std::string_view> lines;
-    for (std::size_t pos = 0; pos < text.size();) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string::npos) end = text.size();
-        std::string_view line(text.data() + pos, end - pos);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (lines.empty() && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // UTF-8 byte-order mark
-        lines.push_back(line);
-        pos = end + 1;
-    }
-    return lines;
-}
-
-// A text that is not UTF-8 JSON Lines at all gets one error that names the
-// problem and the conversion, instead of one parser message per line.
-std::optional<EventError> not_json_lines(std::string_view text) {
-    const std::string_view head = text.substr(0, 4096);
-    if (head.substr(0, 2) == "\xFF\xFE" || head.substr(0, 2) == "\xFE\xFF" || head.find('\0') != std::string_view::npos)
-        return EventError("", 1, "",
-                          "the file is not UTF-8 (it holds NUL bytes or a UTF-16 byte-order mark: likely UTF-16); "
-                          "convert it, e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.jsonl "
-                          "(文件不是 UTF-8 编码，可能是 UTF-16：请先转换)");
-    const std::size_t cr = text.find('\r');
-    if (cr != std::string_view::npos && cr + 1 < text.size() && text.find('\n') == std::string_view::npos)
-        return EventError("", 1, "",
-                          "lines end with a carriage return alone (CR, old Mac style), not a line feed; "
-                          "convert them, e.g. tr '\\r' '\\n' < FILE > FILE.jsonl (行尾只有 CR：请转换为 LF)");
-    return std::nullopt;
-}
 
 }  // namespace
 

@@ -17,6 +17,8 @@ import pandas as pd
 from .events import EventError
 
 _PARQUET_MAGIC = b"PAR1"
+# Events per piece when a file or table is applied piece by piece (tests make it small).
+PIECE_EVENTS = 65536
 _PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 
 
@@ -66,6 +68,22 @@ def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
+class ArrowSource:
+    """A table to read as Arrow C streams: ``stream()`` makes one; ``again`` says whether a
+    second can be made (a table, a frame, a file), which lets C++ read it in pieces and,
+    should its opportunities' events come out of time order across pieces, once more whole."""
+
+    __slots__ = ("stream", "again")
+
+    def __init__(self, stream: Any, again: bool) -> None:
+        self.stream, self.again = stream, again
+
+
+def _once(obj: Any) -> Any:
+    capsule = obj.__arrow_c_stream__()
+    return lambda: capsule
+
+
 def _parquet_stream(path: str) -> Any:
     """A Parquet file or directory as an Arrow C stream, read in record batches."""
     import pyarrow as pa
@@ -92,38 +110,44 @@ def _is_parquet(path: str) -> bool:
 
 
 def _frame_stream(df: pd.DataFrame) -> Any:
-    """A pandas DataFrame as an Arrow C stream, or None when Arrow cannot type a column."""
+    """A pandas DataFrame as an Arrow table, or None when Arrow cannot type a column."""
     import pyarrow as pa
 
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
     except Exception:  # noqa: BLE001 - whatever Arrow cannot convert (mixed kinds, an int past 64 bits,
         return None    # Decimal("sNaN")), the numpy path reads, and its reader says what is wrong
-    return table.__arrow_c_stream__()
+    return table
 
 
 def batch_input(events: Any) -> tuple[str, Any, str]:
-    """(kind, batch, label): ("jsonl", path), ("arrow", an Arrow C stream capsule),
+    """(kind, batch, label): ("jsonl", path), ("arrow", an :class:`ArrowSource`),
     ("columns", numpy columns of a DataFrame Arrow cannot type) or ("items", a list
     of dicts / Events); the label names the input in the store's log."""
     if isinstance(events, (str, os.PathLike)):
         path = os.fspath(events)
         label = os.path.basename(os.path.normpath(path))
         if os.path.isdir(path):
-            return "arrow", _parquet_stream(path), label
+            _parquet_stream(path)  # an unreadable one fails here, before anything is applied
+            return "arrow", ArrowSource(lambda: _parquet_stream(path), True), label
         if not os.path.isfile(path):
             raise FileNotFoundError(path)
         if _is_parquet(path):
-            return "arrow", _parquet_stream(path), label
+            _parquet_stream(path)
+            return "arrow", ArrowSource(lambda: _parquet_stream(path), True), label
         return "jsonl", path, label
     if isinstance(events, pd.DataFrame):
         _unique_names(events)
-        stream = _frame_stream(events)
-        if stream is not None:
-            return "arrow", stream, "DataFrame"
+        table = _frame_stream(events)
+        if table is not None:
+            return "arrow", ArrowSource(table.__arrow_c_stream__, True), "DataFrame"
         return "columns", _columns(events), "DataFrame"
     if hasattr(events, "__arrow_c_stream__"):
-        return "arrow", events.__arrow_c_stream__(), type(events).__name__
+        import pyarrow as pa
+
+        # A table exports as often as asked; a reader (or an unknown producer) only once.
+        again = isinstance(events, (pa.Table, pa.RecordBatch))
+        return "arrow", ArrowSource(events.__arrow_c_stream__ if again else _once(events), again), type(events).__name__
     return "items", events if isinstance(events, (list, tuple)) else list(events), "Python"
 
 

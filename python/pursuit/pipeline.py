@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Union
 import pandas as pd
 
 from . import _core
+from . import _inputs
 from ._inputs import arrow_table, batch_input
 from .events import Event, EventError, _on_error, moment_us
 from .opportunity import Opportunity, _checked, _document, _field, _playbook_doc, _saved_playbook
@@ -83,9 +84,9 @@ class Pipeline:
             raise ValueError("threads must be a whole number >= 1")
         kind, batch, _ = batch_input(events)
         if kind == "jsonl":
-            raw = self._core.apply_jsonl(batch, collect, threads)
+            raw = self._core.apply_jsonl(batch, collect, threads, _inputs.PIECE_EVENTS)
         elif kind == "arrow":
-            raw = self._core.apply_arrow(batch, collect, threads)
+            raw = self._core.apply_arrow(batch.stream, collect, threads, _inputs.PIECE_EVENTS if batch.again else 0)
         elif kind == "columns":
             raw = self._core.apply_columns(batch, len(events), collect, threads)
         else:

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +74,10 @@ struct ArrowEvents {
 // event id and the column; a column of a type no field can hold is an error
 // for the whole stream.
 ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error = OnError::raise);
+// The same a slice of up to `rows` rows at a time: `piece` gets each slice's
+// events and errors (`rows` counts the rows read so far) and returns false to stop.
+void read_arrow_pieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows,
+                       const std::function<bool(ArrowEvents&)>& piece);
 
 // A table built in C++ and handed to Arrow (to_arrow): columns of one length,
 // exported as a stream of one record batch that owns their memory.

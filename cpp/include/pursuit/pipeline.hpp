@@ -37,6 +37,8 @@ struct SnapshotColumns {
 
 class Pipeline {
 public:
+    class Intake;
+
     explicit Pipeline(std::shared_ptr<const Playbook> playbook = Playbook::default_playbook());
 
     // Applies a batch. Within each opportunity events are applied in time
@@ -73,16 +75,18 @@ public:
     }
 
 private:
-    template <class Batch>
-    std::vector<BatchRecord> apply_batch(const Batch& batch, unsigned threads);
+    friend class Intake;
     std::size_t add(Opportunity opportunity);  // as adopt, for an id known to be new
+    void drop_back();                          // removes the latest opportunity added
 
     static std::uint64_t hash_id(std::string_view id);
     std::uint32_t place(std::string_view id) const;  // of the opportunity `id`; UINT32_MAX when unknown
     void refresh_applied();
-    template <class EventAt>
+    // Which of `suspects` (their ids' hashes are among the applied ones) carry
+    // an id applied before; `known` is each one's opportunity (UINT32_MAX if none).
+    template <class EventAt, class Refuse>
     void refuse_applied(const std::vector<std::uint32_t>& suspects, const std::vector<std::uint32_t>& known,
-                        EventAt event_at, std::vector<BatchRecord>& out) const;
+                        EventAt event_at, Refuse refuse) const;
 
     std::shared_ptr<const Playbook> playbook_;
     std::deque<Opportunity> opportunities_;  // a deque: references stay valid as it grows
@@ -94,6 +98,60 @@ private:
     absl::flat_hash_set<std::uint64_t> applied_;
     bool applied_current_ = true;
     std::size_t events_ = 0;  // events given to opportunities so far
+};
+
+// One input (a file read in chunks, a table batch by batch) applied piece by
+// piece with the answer of one batch, so that the input never exists whole.
+// That holds while each opportunity's events come in time order across pieces
+// (within a piece any order is fine): an event for an opportunity no piece has
+// opened yet waits for a later piece's `open`, and a repeated id is judged
+// against every earlier piece. Until finish(), abandon() (or the destructor)
+// puts the pipeline back as it was before the input.
+class Pipeline::Intake {
+public:
+    // `pieces`: more than one piece may come (else add() is called once and
+    // nothing is kept for later pieces or for abandon()).
+    Intake(Pipeline& pipeline, unsigned threads, bool pieces);
+    ~Intake();
+    Intake(const Intake&) = delete;
+    Intake& operator=(const Intake&) = delete;
+
+    // Applies the next piece; `more`: another piece follows. False when the
+    // input cannot be applied in pieces (an opportunity's event is earlier than
+    // one an earlier piece gave it): then only abandon() may follow, and the
+    // caller applies the input as one batch.
+    bool add(const std::vector<const Event*>& piece, bool more);
+    // The position in this input of the first event with this id, if an
+    // earlier piece had one (readers that judge a repeat as an error ask this).
+    std::optional<std::size_t> earlier(std::string_view id) const;
+    std::size_t size() const { return out_.size(); }  // events so far
+    // What each event did, in the input's order; the pipeline keeps it all.
+    std::vector<BatchRecord> finish();
+    void abandon();
+
+private:
+    struct Waiting {  // an event for an opportunity not opened yet
+        std::size_t position;
+        Event event;
+        bool taken = false;
+    };
+    void reject(std::size_t position, const Event& e, std::string reason);
+    std::string_view id_at(std::size_t position) const;
+    void remember(const Event& e, std::size_t position);
+
+    Pipeline& p_;
+    unsigned threads_;
+    bool pieces_, fresh_, open_ = true;
+    std::size_t start_opportunities_, start_events_;
+    std::vector<BatchRecord> out_;
+    std::vector<Timestamp> latest_;  // per opportunity: the latest time an earlier piece gave it
+    absl::flat_hash_map<std::uint32_t, Opportunity> saved_;  // opportunities of earlier inputs as they were
+    // The ids of earlier pieces: hash -> first position; an id whose hash another took, exactly.
+    absl::flat_hash_map<std::uint64_t, std::size_t> seen_;
+    absl::flat_hash_map<std::string, std::size_t> collided_;
+    std::deque<Waiting> waiting_;  // by position
+    absl::flat_hash_map<std::string, std::vector<std::size_t>> waiting_for_;  // opportunity id -> places in waiting_
+    std::vector<std::pair<std::size_t, std::string>> unnamed_;  // rejected, naming an opportunity a later piece may open
 };
 
 }  // namespace pursuit
