@@ -84,6 +84,12 @@ def _once(obj: Any) -> Any:
     return lambda: capsule
 
 
+def _first_then(first: Any, make: Any) -> Any:
+    """``first`` the first time (a stream made early, to fail before anything is applied), then new ones."""
+    pending = [first]
+    return lambda: pending.pop() if pending else make()
+
+
 def _parquet_stream(path: str) -> Any:
     """A Parquet file or directory as an Arrow C stream, read in record batches."""
     import pyarrow as pa
@@ -128,13 +134,11 @@ def batch_input(events: Any) -> tuple[str, Any, str]:
         path = os.fspath(events)
         label = os.path.basename(os.path.normpath(path))
         if os.path.isdir(path):
-            _parquet_stream(path)  # an unreadable one fails here, before anything is applied
-            return "arrow", ArrowSource(lambda: _parquet_stream(path), True), label
+            return "arrow", ArrowSource(_first_then(_parquet_stream(path), lambda: _parquet_stream(path)), True), label
         if not os.path.isfile(path):
             raise FileNotFoundError(path)
         if _is_parquet(path):
-            _parquet_stream(path)
-            return "arrow", ArrowSource(lambda: _parquet_stream(path), True), label
+            return "arrow", ArrowSource(_first_then(_parquet_stream(path), lambda: _parquet_stream(path)), True), label
         return "jsonl", path, label
     if isinstance(events, pd.DataFrame):
         _unique_names(events)
