@@ -59,5 +59,14 @@ status=${PIPESTATUS[1]}
 if [ "$status" -ne 0 ]; then
   echo "fuzz: findings (or a harness that failed) above; inputs in build/fuzz/findings/, logs in build/fuzz/logs/." >&2
   echo "      Keep each input in tests/fuzz/regressions/<harness>/ (docs/fuzzing.md)." >&2
+  # CI keeps only this output: show what each failing harness reported, and its input in hex.
+  for h in "$@"; do
+    grep -qE "findings 0  exit 0$" <(grep "^$h " build/fuzz/summary.txt) && continue
+    echo "--- $h: the end of build/fuzz/logs/$h.log" >&2
+    grep -vE '^#[0-9]+|^stat::' "build/fuzz/logs/$h.log" | tail -n 40 >&2
+    for f in build/fuzz/findings/"$h"/*; do
+      [ -f "$f" ] && { echo "--- $h: $(basename "$f") ($(stat -c %s "$f") bytes)" >&2; head -c 2048 "$f" | od -A x -t x1z | head -n 130 >&2; }
+    done
+  done
   exit 1
 fi
