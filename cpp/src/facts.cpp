@@ -21,6 +21,16 @@ ContactFact* Facts::contact(std::string_view id) {
     return const_cast<ContactFact*>(static_cast<const Facts&>(*this).contact(id));
 }
 
+void Facts::shrink_to_fit() {
+    contacts.shrink_to_fit();
+    interactions.shrink_to_fit();
+    signals.shrink_to_fit();
+    evidence.shrink_to_fit();
+    insights.shrink_to_fit();
+    competitors.shrink_to_fit();
+    answers.shrink_to_fit();
+}
+
 bool Facts::has_insight(InsightTopic topic) const {
     return std::any_of(insights.begin(), insights.end(), [&](const InsightFact& i) { return i.topic == topic; });
 }
@@ -118,13 +128,25 @@ void record_fact(Facts& facts, const Event& event, const ContactIndex* named) {
         [&](const auto& b) {
             using B = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<B, Open>) {
-                static_cast<Open&>(facts.header) = b;  // copied in place, not through a temporary
-                facts.header.opened_at = event.at;
+                Header& h = facts.header;
+                h.account = b.account;
+                h.name = b.name;
+                h.amount = b.amount;
+                h.currency = b.currency;
+                h.expected_close = b.expected_close;
+                h.owner = b.owner;
+                h.segments = b.segments;
+                h.opened_at = event.at;
             } else if constexpr (std::is_same_v<B, Signal>) {
                 append(facts.signals, {b.kind, named_or(b.contact), event.at, false}, 2);
             } else if constexpr (std::is_same_v<B, Qualify>) {
-                auto& a = facts.answers[static_cast<std::size_t>(b.criterion)];
-                if (!a) a.emplace();  // then assigned in place: the note's buffer is reused
+                AnswerFact* a = facts.answer_fact(b.criterion);
+                if (!a) {  // kept in the criteria's order, as the saved state lists them
+                    if (facts.answers.capacity() == 0) facts.answers.reserve(4);
+                    const auto at = std::find_if(facts.answers.begin(), facts.answers.end(),
+                                                 [&](const AnswerFact& x) { return x.criterion > b.criterion; });
+                    a = &*facts.answers.insert(at, AnswerFact{b.criterion, {}, 0, {}});
+                }
                 a->answer = b.answer;
                 a->at = event.at;
                 a->note = event.note;
@@ -143,7 +165,7 @@ void record_fact(Facts& facts, const Event& event, const ContactIndex* named) {
                 if (b.authority) c->authority = b.authority;
                 if (b.stance) c->stance = b.stance;
                 set_if(c->access, b.access);
-                set_if(c->focus, b.focus);
+                if (b.focus) c->focus.assign(b.focus->begin(), b.focus->end());
             } else if constexpr (std::is_same_v<B, ContactLeft>) {
                 const ContactIndex who = named ? *named : *facts.contact_index(b.contact);
                 facts.contacts[who].active = false;
@@ -160,7 +182,9 @@ void record_fact(Facts& facts, const Event& event, const ContactIndex* named) {
                     facts.no_competitor = true;
                     return;
                 }
-                CompetitorFact fact{b.name, b.strengths, b.weaknesses, b.strategy, b.ties, event.at};
+                CompetitorFact fact{b.name, Names(b.strengths.begin(), b.strengths.end()),
+                                    Names(b.weaknesses.begin(), b.weaknesses.end()), b.strategy,
+                                    Names(b.ties.begin(), b.ties.end()), event.at};
                 auto it = std::find_if(facts.competitors.begin(), facts.competitors.end(),
                                        [&](const CompetitorFact& c) { return c.name == b.name; });
                 if (it != facts.competitors.end()) *it = std::move(fact);

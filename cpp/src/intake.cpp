@@ -143,6 +143,7 @@ bool Pipeline::Intake::add(const std::vector<const Event*>& piece, bool more) {
     if (out_.size() + piece.size() >= kUnknown) throw std::length_error("a batch is limited to 4,294,967,294 events");
     const std::size_t base = out_.size();
     out_.resize(base + piece.size());
+    ++added_;
     // The piece's events, then those that waited for an opportunity it opens (placed
     // first: they came earlier); `slot_at` is each one's position in the input.
     std::vector<const Event*> slots(piece.begin(), piece.end());
@@ -282,13 +283,14 @@ bool Pipeline::Intake::add(const std::vector<const Event*>& piece, bool more) {
     p_.events_ += order.size();  // before applying: a failure part way must not leave the pipeline looking fresh
     auto apply_group = [&](std::uint32_t o) {
         Opportunity& opp = p_.opportunities_[o];
-        opp.expect(start[o + 1] - start[o]);
+        opp.reserve(start[o + 1] - start[o]);
+        Record record;
         for (std::uint32_t k = start[o]; k < start[o + 1]; ++k) {
             const Event& e = *slots[order[k]];
             BatchRecord& entry = out_[slot_at[order[k]]];
             entry.opportunity = static_cast<std::int64_t>(o);
-            if (opp.apply_unrecorded(e) == Verdict::rejected)
-                entry.rejected = std::make_unique<Record>(opp.rejection(e));
+            if (opp.apply(e, record) == Verdict::rejected)
+                entry.rejected = std::make_unique<Record>(record);
             else
                 entry.history_index = static_cast<std::int64_t>(opp.history().size()) - 1;
         }
@@ -317,6 +319,10 @@ std::vector<BatchRecord> Pipeline::Intake::finish() {
         const std::uint32_t known = p_.place(opportunity);
         if (known != kUnknown) out_[position].opportunity = known;
     }
+    // Piece by piece, histories grew by doubling: give the spare room back once.
+    if (added_ > 1)
+        for (std::size_t o = 0; o < latest_.size(); ++o)
+            if (latest_[o] != INT64_MIN) p_.opportunities_[o].shrink_to_fit();
     if (fresh_) {
         p_.applied_current_ = false;  // built when a later input needs it
     } else {

@@ -23,8 +23,10 @@ struct Opportunity::Impl final : GateOracle {
     Lifecycle machine{*this};
     std::string id;
     History history;
-    Record current;                     // what the latest apply did (applied or rejected)
-    std::vector<RequirementRef> unmet;  // filled by the latest gate check
+    // Filled by gate checks while an event is applied: a list of the caller's,
+    // so that an opportunity at rest keeps none.
+    std::vector<RequirementRef>* unmet = nullptr;
+    std::unique_ptr<Record> last;  // what the latest one-argument apply() did
     const Opportunity* owner;
     Facts facts;
 
@@ -46,18 +48,18 @@ struct Opportunity::Impl final : GateOracle {
         const auto& reqs = playbook->gate(g);
         for (std::size_t i = 0; i < reqs.size(); ++i) {
             const RequirementRef ref{g, static_cast<std::uint16_t>(i)};
-            if (!evaluate(reqs[i], ref, *owner, now).met) unmet.push_back(ref);
+            if (!evaluate(reqs[i], ref, *owner, now).met) unmet->push_back(ref);
         }
-        return unmet.empty();
+        return unmet->empty();
     }
     bool gate_open(Gate g) override {
-        unmet.clear();
+        unmet->clear();
         return check(g);
     }
     bool holds_through(Step step) override {
-        unmet.clear();
+        unmet->clear();
         for (Step s = Step::qualification; s <= step; s = static_cast<Step>(static_cast<int>(s) + 1)) check(*gate_into(s));
-        return unmet.empty();
+        return unmet->empty();
     }
 
     // --- applying events ---
@@ -126,7 +128,7 @@ struct Opportunity::Impl final : GateOracle {
         if (!machine.position().active() || machine.position().step == Step::identification) return;
         const Step from = machine.position().step;
         if (!machine.fall_back()) return;
-        r.unmet = unmet;  // what broke at the step we were in
+        r.unmet = *unmet;  // what broke at the step we were in
         while (machine.fall_back()) {
         }
         r.verdict = Verdict::fell_back;
@@ -145,7 +147,7 @@ struct Opportunity::Impl final : GateOracle {
             record_fact(facts, e);  // closing facts, once the move is made
         } else if (move == Move::refused) {
             r.verdict = Verdict::refused;
-            r.unmet = unmet;
+            r.unmet = *unmet;
             append_codes(r.reason.append("the gate to ").append(to_id(r.unmet.front().gate)).append(" is not met: "), r.unmet);
         } else {
             r.verdict = Verdict::not_applicable;
@@ -184,11 +186,9 @@ struct Opportunity::Impl final : GateOracle {
         }
     }
 
-    // The record is built in `current`, but for its event id (copied only
-    // when the caller wants the record); an applied event's is then appended
-    // to the history.
-    Verdict apply(const Event& e) {
-        Record& r = current;
+    // The record is built in `r`, but for its event id (the caller's to
+    // copy); an applied event's is then appended to the history.
+    Verdict apply(const Event& e, Record& r) {
         start(r, e);
         ContactIndex named = kNoContact;  // the contact the event names, found while checking it
         std::string why;
@@ -200,10 +200,12 @@ struct Opportunity::Impl final : GateOracle {
             return r.verdict;
         }
         now = e.at;
+        std::vector<RequirementRef> unmet_here;  // allocates only when a gate fails
+        const Lend lend(unmet, unmet_here);
         if (playbook->has_custom()) {
             dispatch_guarded(e, r, named);
         } else {
-            const Applying guard(applying, e.id);
+            const Lend<const std::string> guard(applying, e.id);
             dispatch(e, r, named);
         }
         r.after = machine.position();
@@ -214,21 +216,13 @@ struct Opportunity::Impl final : GateOracle {
         return r.verdict;
     }
 
-    // Events are usually applied from an array, one after another, and an
-    // event spans six cache lines that the hardware does not fetch ahead in
-    // time: ask for the one two places on. A prefetch never faults, so when
-    // the event is not in an array this costs only the instruction.
-    static void ahead(const Event& e) {
-        const auto next = reinterpret_cast<std::uintptr_t>(&e) + 2 * sizeof(Event);
-        for (std::size_t line = 0; line < sizeof(Event); line += 64)
-            __builtin_prefetch(reinterpret_cast<const void*>(next + line));
-    }
-
-    // `applying` names the event while it is being applied, exceptions or not.
-    struct Applying {
-        const std::string*& slot;
-        Applying(const std::string*& s, const std::string& id) : slot(s) { slot = &id; }
-        ~Applying() { slot = nullptr; }
+    // `slot` points at `to` while an event is applied, exceptions or not
+    // (`applying` names the event, `unmet` collects what gates lack).
+    template <class T>
+    struct Lend {
+        T*& slot;
+        Lend(T*& s, T& to) : slot(s) { slot = &to; }
+        ~Lend() { slot = nullptr; }
     };
 
     // Custom checks may throw: keep what to restore. Built-in checks never
@@ -237,7 +231,7 @@ struct Opportunity::Impl final : GateOracle {
         Facts saved_facts = facts;
         const Lifecycle saved_machine(machine, *this);
         try {
-            const Applying guard(applying, e.id);
+            const Lend<const std::string> guard(applying, e.id);
             dispatch(e, r, named);
         } catch (...) {
             facts = std::move(saved_facts);
@@ -284,32 +278,34 @@ Opportunity& Opportunity::operator=(Opportunity&& other) noexcept {
 Opportunity::~Opportunity() = default;
 
 const Record& Opportunity::apply(const Event& event) {
-    Impl::ahead(event);  // (batches know their order, and prefetch themselves)
+    if (!impl_->last) impl_->last = std::make_unique<Record>();
+    Record& r = *impl_->last;
     // One at a time, an id already in the history is refused whatever its
     // time (a pipeline checks its batches against all its opportunities).
     const History& h = impl_->history;
     for (std::size_t i = 0; i < h.size(); ++i)
         if (h.event_id(i) == event.id && event.opportunity == impl_->id) {
-            Record& r = impl_->current;
             impl_->start(r, event);
             r.verdict = Verdict::rejected;
             r.reason = already_applied(event.id, h.at(i));
             r.event_id = event.id;
             return r;
         }
-    impl_->apply(event);
-    copy_id(impl_->current.event_id, event.id);
-    return impl_->current;
-}
-Verdict Opportunity::apply_unrecorded(const Event& event) { return impl_->apply(event); }
-Record Opportunity::rejection(const Event& event) const {
-    Record r = impl_->current;
-    r.event_id = event.id;
+    apply(event, r);
     return r;
 }
-void Opportunity::expect(std::size_t events) {
+Verdict Opportunity::apply(const Event& event, Record& record) {
+    const Verdict v = impl_->apply(event, record);
+    copy_id(record.event_id, event.id);
+    return v;
+}
+void Opportunity::reserve(std::size_t events) {
     History& h = impl_->history;
     if (h.size() + events > h.capacity()) h.reserve(std::max(h.size() + events, 2 * h.capacity()));
+}
+void Opportunity::shrink_to_fit() {
+    impl_->history.shrink_to_fit();
+    impl_->facts.shrink_to_fit();
 }
 const std::string& Opportunity::id() const { return impl_->id; }
 const Playbook& Opportunity::playbook() const { return *impl_->playbook; }

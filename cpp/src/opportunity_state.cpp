@@ -31,12 +31,17 @@ void from_json(const json& j, E& value) {
     value = *parsed;
 }
 
+// Interned text is written as its string (null when absent).
+void to_json(json& j, const Name& name) { j = name ? json(name.str()) : json(nullptr); }
+void from_json(const json& j, Name& name) { name = j.is_null() ? Name() : Name(j.get<std::string>()); }
+
 void to_json(json& j, const RoleSet& roles) { j = roles.roles(); }
 void from_json(const json& j, RoleSet& roles) { roles = RoleSet(j.get<std::vector<Role>>()); }
 
 // With defaults: states saved before segments existed still load.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Header, account, name, amount, currency, expected_close, owner, segments, opened_at)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AnswerFact, answer, at, note)
+// An answer is written in its criterion's place (the list of all criteria).
+void to_json(json& j, const AnswerFact& a) { j = json{{"answer", a.answer}, {"at", a.at}, {"note", a.note}}; }
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ContactFact, id, name, title, roles, authority, stance, access, focus, active, since, left_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(InsightFact, topic, text, at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CompetitorFact, name, strengths, weaknesses, strategy, ties, at)
@@ -67,7 +72,12 @@ json array_of(const std::vector<T>& facts, Write write) {
 }  // namespace
 
 void to_json(json& j, const Facts& f) {
-    j = json{{"header", f.header},           {"answers", f.answers},
+    json answers = json::array();
+    for (std::size_t c = 0; c < size<Criterion>(); ++c) {
+        const AnswerFact* a = f.answer_fact(static_cast<Criterion>(c));
+        answers.push_back(a ? json(*a) : json(nullptr));
+    }
+    j = json{{"header", f.header},           {"answers", answers},
              {"contacts", f.contacts},       {"insights", f.insights},
              {"competitors", f.competitors}, {"no_competitor", f.no_competitor},
              {"criteria_aligned", f.criteria_aligned}, {"closing", f.closing}};
@@ -76,7 +86,7 @@ void to_json(json& j, const Facts& f) {
     });
     j["evidence"] = array_of(f.evidence, [&](const EvidenceFact& e) {
         return json{{"kind", e.kind},   {"contact", contact_id(f, e.contact)}, {"at", e.at},
-                    {"valid", e.valid}, {"revoked_at", e.revoked_at},          {"revoked_by", e.revoked_by}};
+                    {"valid", e.valid}, {"revoked_at", e.revoked_at},          {"revoked_by", e.revoked_by.str()}};
     });
     j["interactions"] = array_of(f.interactions, [&](const InteractionFact& i) {
         return json{{"channel", i.channel}, {"direction", i.direction}, {"volume", i.volume},
@@ -86,7 +96,14 @@ void to_json(json& j, const Facts& f) {
 
 void from_json(const json& j, Facts& f) {
     j.at("header").get_to(f.header);
-    j.at("answers").get_to(f.answers);
+    const json& answers = j.at("answers");
+    if (!answers.is_array() || answers.size() != size<Criterion>())
+        throw std::invalid_argument("saved opportunity is damaged: its answers are not one per criterion");
+    f.answers.clear();
+    for (std::size_t c = 0; c < answers.size(); ++c)
+        if (!answers[c].is_null())
+            f.answers.push_back({static_cast<Criterion>(c), answers[c].at("answer").get<Answer>(),
+                                 answers[c].at("at").get<Timestamp>(), answers[c].at("note").get<Text>()});
     j.at("contacts").get_to(f.contacts);  // first: the facts below name them
     j.at("insights").get_to(f.insights);
     j.at("competitors").get_to(f.competitors);

@@ -75,8 +75,8 @@ SnapshotColumns Pipeline::snapshot() const {
         const Facts& f = opp.facts();
         const Position p = opp.position();
         c.id.push_back(opp.id());
-        c.account.push_back(f.header.account);
-        c.name.push_back(f.header.name);
+        c.account.push_back(f.header.account.str());
+        c.name.push_back(f.header.name.str());
         c.owner.push_back(f.header.owner.value_or(""));
         c.currency.push_back(f.header.currency.value_or(""));
         c.amount.push_back(f.header.amount.value_or(std::nan("")));

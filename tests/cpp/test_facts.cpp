@@ -93,3 +93,55 @@ TEST_CASE("contacts are told apart by every byte of their ids, at every length",
         CHECK_FALSE(opp.facts().contact_index(base.substr(1)));
     }
 }
+
+TEST_CASE("repeated text in facts is held once, and reads and saves as text", "[facts][names]") {
+    const Name a("Acme 华东"), b(std::string("Acme 华东")), other("Kestrel");
+    CHECK(&a.str() == &b.str());  // one interned copy
+    CHECK(a == b);
+    CHECK(a != other);
+    CHECK(a == "Acme 华东");
+    CHECK(std::string_view(a) == "Acme 华东");
+    const Name absent, from_null(std::nullopt), from_empty{std::string_view{}};
+    CHECK_FALSE(absent.has_value());
+    CHECK(absent == from_null);
+    CHECK(absent == from_empty);
+    CHECK(absent.value_or("none") == "none");
+    CHECK(a.value_or("none") == "Acme 华东");
+    CHECK(sizeof(Name) == sizeof(void*));
+
+    Opportunity one("OPP-1"), two("OPP-2");
+    Story s1("OPP-1"), s2("OPP-2");
+    REQUIRE(one.apply(s1.open()).verdict == Verdict::accepted);
+    REQUIRE(two.apply(s2.open()).verdict == Verdict::accepted);
+    CHECK(&one.facts().header.account.str() == &two.facts().header.account.str());
+    CHECK(one.facts().header.currency == "CNY");
+    CHECK_FALSE(one.facts().header.owner.has_value());
+    const auto saved = one.to_json();
+    CHECK(saved["facts"]["header"]["account"] == "Acme");
+    CHECK(saved["facts"]["header"]["owner"].is_null());
+    const Opportunity back = Opportunity::from_json(saved);
+    CHECK(back.facts() == one.facts());
+    CHECK(back.to_json() == saved);
+}
+
+TEST_CASE("answers are kept for the criteria answered, saved one per criterion", "[facts][answers]") {
+    Opportunity opp("OPP-1");
+    Story s;
+    opp.apply(s.open());
+    opp.apply(s.make(events::Qualify{Criterion::timing, Answer::no}));
+    opp.apply(s.make(events::Qualify{Criterion::funding, Answer::yes}));
+    opp.apply(s.make(events::Qualify{Criterion::timing, Answer::yes}));  // the latest answer replaces
+    const Facts& f = opp.facts();
+    CHECK(f.answers.size() == 2);
+    CHECK(f.answer(Criterion::timing) == Answer::yes);
+    CHECK(f.answer(Criterion::funding) == Answer::yes);
+    CHECK_FALSE(f.answer(Criterion::unique_value));
+    const auto saved = opp.to_json()["facts"]["answers"];
+    REQUIRE(saved.size() == size<Criterion>());
+    CHECK(saved[static_cast<std::size_t>(Criterion::timing)]["answer"] == "yes");
+    CHECK(saved[static_cast<std::size_t>(Criterion::unique_value)].is_null());
+    CHECK(Opportunity::from_json(opp.to_json()).facts() == f);
+    auto damaged = opp.to_json();
+    damaged["facts"]["answers"].erase(0);
+    CHECK_THROWS_AS(Opportunity::from_json(damaged), std::invalid_argument);
+}

@@ -84,5 +84,5 @@ TEST_CASE("scenario: a deal lost to a competitor with an insider", "[scenario]")
     REQUIRE(opp.facts().closing);
     CHECK(opp.facts().closing->loss_reason == LossReason::competitor);
     CHECK(opp.facts().closing->lost_to == "Kestrel");
-    CHECK(opp.facts().competitors.front().ties == std::vector<std::string>{"c-ins"});
+    CHECK(opp.facts().competitors.front().ties == Names{"c-ins"});
 }

@@ -123,6 +123,7 @@ public:
     void pop_back();
     std::size_t capacity() const { return entries_.capacity(); }
     void reserve(std::size_t records) { entries_.reserve(records); }
+    void shrink_to_fit() { entries_.shrink_to_fit(); }
 
     bool operator==(const History& other) const;
     bool operator!=(const History& other) const { return !(*this == other); }

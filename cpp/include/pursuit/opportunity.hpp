@@ -45,6 +45,15 @@ public:
     // next apply). Never half-applies: a rejected event, or an exception from a
     // custom check, leaves the opportunity as it was.
     const Record& apply(const Event& event);
+    // The same, writing what it did into `record` (its buffers are reused from
+    // call to call), for loops over many events whose ids the caller has
+    // judged: the one above refuses an id already in the history by reading
+    // it, a Pipeline judges a batch's ids against all its opportunities.
+    Verdict apply(const Event& event, Record& record);
+    // Room in the history for this many more events; spare room given back
+    // (after a large input that grew it piece by piece).
+    void reserve(std::size_t events);
+    void shrink_to_fit();
 
     const std::string& id() const;
     const Playbook& playbook() const;
@@ -78,14 +87,6 @@ public:
     static std::string diagram(DiagramFormat format = DiagramFormat::dot);
 
 private:
-    // For batches (Pipeline::apply): apply without building the returned
-    // Record, whose parts are then read from the history; a rejected event's
-    // record, which the history does not keep, is asked for separately.
-    friend class Pipeline;
-    Verdict apply_unrecorded(const Event& event);
-    Record rejection(const Event& event) const;
-    void expect(std::size_t events);  // room in the history for this many more
-
     static Opportunity restored(std::string id, std::shared_ptr<const Playbook> playbook, Facts facts,
                                 History history, Position position, BuyerStage buyer);
     struct Impl;

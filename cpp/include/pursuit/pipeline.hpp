@@ -143,6 +143,7 @@ private:
     unsigned threads_;
     bool pieces_, fresh_, open_ = true;
     std::size_t start_opportunities_, start_events_;
+    std::size_t added_ = 0;  // pieces so far
     std::vector<BatchRecord> out_;
     std::vector<Timestamp> latest_;  // per opportunity: the latest time an earlier piece gave it
     absl::flat_hash_map<std::uint32_t, Opportunity> saved_;  // opportunities of earlier inputs as they were
