@@ -319,3 +319,19 @@ TEST_CASE("an event placed before its open in a batch, later in time, applies af
     CHECK(p.verdict(out[1]) == Verdict::accepted);
     CHECK(p.at(0).history().size() == 2);
 }
+
+TEST_CASE("a pipeline is moved, never copied, and finds its opportunities after a move", "[pipeline]") {
+    static_assert(!std::is_copy_constructible_v<Pipeline> && !std::is_copy_assignable_v<Pipeline>);
+    static_assert(std::is_move_constructible_v<Pipeline> && std::is_move_assignable_v<Pipeline>);
+    Pipeline p;
+    Story s("OPP-1");
+    p.apply(std::vector<Event>{s.open(), s.signal()});
+    Pipeline moved(std::move(p));
+    REQUIRE(moved.find("OPP-1") == std::size_t{0});
+    Pipeline assigned;
+    assigned = std::move(moved);
+    REQUIRE(assigned.find("OPP-1") == std::size_t{0});
+    const auto records = assigned.apply(std::vector<Event>{s.contact("c-1")});
+    CHECK(assigned.verdict(records[0]) == Verdict::accepted);
+    CHECK(assigned.at(0).facts().contacts.size() == 1);
+}

@@ -40,6 +40,13 @@ public:
     class Intake;
 
     explicit Pipeline(std::shared_ptr<const Playbook> playbook = Playbook::default_playbook());
+    // Moved, never copied: the index views the opportunities' own ids, which a
+    // move keeps where they are (each in its opportunity's heap block).
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+    Pipeline(Pipeline&&) = default;
+    Pipeline& operator=(Pipeline&&) = default;
+    ~Pipeline() = default;
 
     // Applies a batch. Within each opportunity events are applied in time
     // order (a stable sort: ties keep the batch's order); opportunities are
