@@ -123,6 +123,25 @@ def test_rows_are_counted_across_batches_and_a_bad_one_applies_nothing_or_alone(
     assert summary.applied == 2 and [e.line for e in summary.errors] == [2] and sorted(p) == ["OPP-1", "OPP-3"]
 
 
+def test_bad_rows_far_apart_in_one_batch_are_named_in_row_order_as_json_lines_names_them(tmp_path):
+    # A batch is read in blocks of rows on every core; errors must still come out
+    # in row order, with the row numbers and the first error that JSON Lines gives.
+    rows = [dict(event("open", account="A", name="N"), id=f"e-{i}", opportunity=f"OPP-{i}") for i in range(9000)]
+    for bad in (7, 2500, 2501, 8999):
+        rows[bad]["opportunity"] = None
+    table, path = _table(rows), tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(EventError) as info:
+        Pipeline().apply(table)
+    assert (info.value.line, info.value.event_id) == (8, "e-7")
+    by_table, by_lines = Pipeline(), Pipeline()
+    from_table = by_table.apply(table, on_error="collect")
+    from_lines = by_lines.apply(path, on_error="collect")
+    assert [(e.line, e.event_id) for e in from_table.errors] == [(8, "e-7"), (2501, "e-2500"), (2502, "e-2501"), (9000, "e-8999")]
+    assert [(e.line, e.event_id) for e in from_lines.errors] == [(e.line, e.event_id) for e in from_table.errors]
+    assert from_table.applied == from_lines.applied == 8996 and by_table.snapshot().equals(by_lines.snapshot())
+
+
 def test_naive_times_repeated_columns_and_unsupported_types_are_refused():
     base = _table([event("open", account="Acme", name="Deal")])
     naive = base.set_column(base.column_names.index("at"), "at", pa.array([pd.Timestamp("2026-03-02")], pa.timestamp("us")))
