@@ -4,6 +4,7 @@
 #include "pursuit/pieces.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -94,6 +95,10 @@ std::optional<AppliedInput> apply_jsonl_pieces(Pipeline& pipeline, std::istream&
     LineReader reader(in);
     JsonlJudge judge(intake, result.errors, on_error);
     bool first = true, whole = false, ended = false;
+    // An exception thrown inside a TBB pipeline cancels it and loses the
+    // blocks in flight, so a failure is kept, the rest drains, and it is
+    // rethrown once the pipeline has ended.
+    std::exception_ptr failure;
     // A block being read, one parsed per core, one being applied.
     const std::size_t tokens = std::max(1u, std::thread::hardware_concurrency()) + 2;
     tbb::parallel_pipeline(
@@ -102,7 +107,7 @@ std::optional<AppliedInput> apply_jsonl_pieces(Pipeline& pipeline, std::istream&
             tbb::filter_mode::serial_in_order,
             [&](tbb::flow_control& control) -> std::shared_ptr<Block> {
                 auto block = std::make_shared<Block>();
-                if (whole || !reader.next(std::max<std::size_t>(1, piece), block->lines)) {
+                if (whole || failure || !reader.next(std::max<std::size_t>(1, piece), block->lines)) {
                     control.stop();
                     return nullptr;
                 }
@@ -110,8 +115,8 @@ std::optional<AppliedInput> apply_jsonl_pieces(Pipeline& pipeline, std::istream&
                     first = false;
                     const std::string_view text(block->lines.text.data(), block->lines.text.size() - kJsonPadding);
                     if (auto problem = not_json_lines(text)) {  // the one error is the whole answer
-                        if (on_error == OnError::raise) throw *problem;
-                        result.errors.push_back(std::move(*problem));
+                        if (on_error == OnError::raise) failure = std::make_exception_ptr(*problem);
+                        else result.errors.push_back(std::move(*problem));
                         control.stop();
                         return nullptr;
                     }
@@ -127,11 +132,19 @@ std::optional<AppliedInput> apply_jsonl_pieces(Pipeline& pipeline, std::istream&
                 }) &
             tbb::make_filter<std::shared_ptr<Block>, void>(tbb::filter_mode::serial_in_order,
                                                            [&](std::shared_ptr<Block> block) {
-                                                               if (whole) return;
-                                                               const auto taken = judge(block->parsed);
-                                                               ended = block->lines.last;
-                                                               if (!intake.add(taken, !ended)) whole = true;
+                                                               if (whole || failure) return;
+                                                               try {
+                                                                   const auto taken = judge(block->parsed);
+                                                                   ended = block->lines.last;
+                                                                   if (!intake.add(taken, !ended)) whole = true;
+                                                               } catch (...) {
+                                                                   failure = std::current_exception();
+                                                               }
                                                            }));
+    if (failure) {
+        intake.abandon();
+        std::rethrow_exception(failure);
+    }
     if (whole) {
         intake.abandon();
         return std::nullopt;
