@@ -15,6 +15,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "event_reader.hpp"
+#include "pyjson.hpp"
 
 namespace pursuit::bindings {
 
@@ -109,30 +110,11 @@ private:
         }
     }
 
-    // numpy scalars, datetimes and other number-likes, through their Python form.
+    // numpy scalars, datetimes and other number-likes, through their plain form.
     void take_other(pybind11::handle v) {
-        namespace py = pybind11;
-        // pandas' missing values count as absent, as None and NaN do.
-        const std::string type = py::str(py::type::of(v).attr("__name__"));
-        if (type == "NAType" || type == "NaTType") return;
-        try {
-            if (py::hasattr(v, "__index__")) return take_converted(py::int_(py::reinterpret_borrow<py::object>(v)));
-            if (py::hasattr(v, "dtype") && py::hasattr(v, "item")) {
-                // numpy.longdouble.item() is a longdouble again: that one goes through float.
-                py::object item = v.attr("item")();
-                if (!py::type::of(item).is(py::type::of(v))) return take_converted(item);
-            }
-            if (py::hasattr(v, "isoformat")) {  // datetime (aware) or date
-                if (py::hasattr(v, "tzinfo") && v.attr("tzinfo").is_none())
-                    return invalid("datetime has no time zone: give an aware datetime");
-                return take_converted(v.attr("isoformat")());
-            }
-            if (PyNumber_Check(v.ptr()) && py::hasattr(v, "__float__"))
-                return take_converted(py::float_(py::reinterpret_borrow<py::object>(v)));
-        } catch (const py::error_already_set& err) {
-            return invalid(std::string("cannot be read: ") + err.what());
-        }
-        invalid("a value of type " + type + " has no JSON form");
+        auto plain = py_json::plain_form(v);
+        if (!plain.problem.empty()) return invalid(std::move(plain.problem));
+        take_converted(std::move(plain.value));
     }
     void take_converted(pybind11::object converted) {
         take(converted);

@@ -64,32 +64,38 @@ nlohmann::json convert(py::handle v, const std::string& field, std::size_t depth
             out.push_back(convert(item, field + "[" + std::to_string(i++) + "]", depth + 1));
         return out;
     }
-    // numpy scalars and other number-likes, through their Python form; one
-    // that cannot be converted (an ndarray has __index__ too) has no JSON form.
-    try {
-        if (py::hasattr(v, "__index__")) return convert(py::int_(py::reinterpret_borrow<py::object>(v)), field, depth);
-        if (py::hasattr(v, "dtype") && py::hasattr(v, "item")) {
-            // numpy.longdouble.item() returns a longdouble again: go through float, or this recurses forever.
-            py::object item = v.attr("item")();
-            if (!py::type::of(item).is(py::type::of(v))) return convert(item, field, depth + 1);
-        }
-        if (py::hasattr(v, "isoformat") && py::hasattr(v, "tzinfo")) {
-            if (v.attr("tzinfo").is_none()) fail(field, "datetime has no time zone: give an aware datetime");
-            return v.attr("isoformat")().cast<std::string>();
-        }
-        if (PyNumber_Check(v.ptr()) && py::hasattr(v, "__float__"))
-            return convert(py::float_(py::reinterpret_borrow<py::object>(v)), field, depth);
-    } catch (const py::error_already_set& err) {
-        fail(field, "a value of type " + py::str(py::type::of(v).attr("__name__")).cast<std::string>() +
-                        " cannot be read: " + err.what());
-    }
-    fail(field, "a value of type " + py::str(py::type::of(v).attr("__name__")).cast<std::string>() +
-                    " has no JSON form");
+    auto plain = plain_form(v);
+    if (!plain.problem.empty()) fail(field, plain.problem);
+    return convert(plain.value, field, depth + 1);
 }
 
 }  // namespace
 
 nlohmann::json from_python(py::handle value, const std::string& field) { return convert(value, field, 0); }
+
+PlainForm plain_form(py::handle v) {
+    const std::string type = py::str(py::type::of(v).attr("__name__"));
+    if (type == "NAType" || type == "NaTType") return {py::none(), {}};
+    try {
+        // An ndarray has __index__ too: int() refuses it, and it has no plain form.
+        if (py::hasattr(v, "__index__")) return {py::int_(py::reinterpret_borrow<py::object>(v)), {}};
+        if (py::hasattr(v, "dtype") && py::hasattr(v, "item")) {
+            // numpy.longdouble.item() is a longdouble again: that one goes through float.
+            py::object item = v.attr("item")();
+            if (!py::type::of(item).is(py::type::of(v))) return {std::move(item), {}};
+        }
+        if (py::hasattr(v, "isoformat")) {  // datetime (aware) or date
+            if (py::hasattr(v, "tzinfo") && v.attr("tzinfo").is_none())
+                return {{}, "datetime has no time zone: give an aware datetime"};
+            return {v.attr("isoformat")(), {}};
+        }
+        if (PyNumber_Check(v.ptr()) && py::hasattr(v, "__float__"))
+            return {py::float_(py::reinterpret_borrow<py::object>(v)), {}};
+    } catch (const py::error_already_set& err) {
+        return {{}, "a value of type " + type + " cannot be read: " + err.what()};
+    }
+    return {{}, "a value of type " + type + " has no JSON form"};
+}
 
 py::object to_python(const nlohmann::ordered_json& v) {
     switch (v.type()) {

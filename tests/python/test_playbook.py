@@ -31,6 +31,17 @@ def test_load_from_json_and_dict(tmp_path):
     assert opp.step is Step.QUALIFICATION  # relaxed: no contact needed
 
 
+def test_numpy_values_in_a_playbook_dict_read_as_their_plain_form_as_in_events():
+    np = pytest.importorskip("numpy")
+    doc = Playbook.default().to_dict()
+    doc["assessment"] = {"flags": {"cooling_drop": np.float32(0.5)}}
+    plain = {**doc, "assessment": {"flags": {"cooling_drop": 0.5}}}
+    assert Playbook.from_dict(doc).to_dict() == Playbook.from_dict(plain).to_dict()
+    with pytest.raises(PlaybookError) as info:
+        Playbook.from_dict({**doc, "name": object()})
+    assert info.value.path == "/name" and info.value.reason == "a value of type object has no JSON form"
+
+
 @pytest.mark.parametrize("doc, path, reason", [
     ({}, "/gates", "is missing"),
     ({"gates": {"tracking": [{"code": "x", "kind": "contacts", "min": 0,
