@@ -113,7 +113,7 @@ Parsed parse_columns(const py::dict& columns, std::size_t rows) {
                 const double d = c.itemsize == 8 ? *reinterpret_cast<const double*>(cell)
                                                  : *reinterpret_cast<const float*>(cell);
                 if (std::isnan(d)) continue;
-                if (d == std::floor(d) && std::fabs(d) < 9.0e15) row[c.key] = py::int_(static_cast<std::int64_t>(d));
+                if (const auto whole = whole_float(d)) row[c.key] = py::int_(*whole);
                 else row[c.key] = py::float_(d);
             } else if (c.kind == 'b') {
                 row[c.key] = py::bool_(*reinterpret_cast<const bool*>(cell));

@@ -296,14 +296,9 @@ public:
     JsonKind kind() const { return kind_; }
     bool boolean() const { return column_->bit(index_); }
     double number() const { return column_->floating(index_); }
-    // A float column's whole numbers count as whole: pandas keeps integers with gaps as floats.
-    bool is_integer() const {
-        if (column_->type() < Type::float16) return true;
-        const double d = number();
-        return d == std::floor(d) && std::fabs(d) < 9.0e15;
-    }
+    bool is_integer() const { return column_->type() < Type::float16 || whole_float(number()); }
     std::int64_t integer() const {
-        return column_->type() < Type::float16 ? column_->integer(index_) : static_cast<std::int64_t>(number());
+        return column_->type() < Type::float16 ? column_->integer(index_) : *whole_float(number());
     }
     std::string_view string() const { return text_; }
     std::string reason() const { return reason_; }

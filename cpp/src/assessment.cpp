@@ -41,19 +41,6 @@ Connection connection(const Facts& f, Timestamp as_of, const AssessmentRules& ru
     return c;
 }
 
-// The gates still ahead of the opportunity's step, ending with the gate to won
-// (a view of a constant: no allocation per assessment).
-struct GatesAhead {
-    const Gate* first;
-    const Gate* last;
-    const Gate* begin() const { return first; }
-    const Gate* end() const { return last; }
-};
-GatesAhead gates_ahead(Step step) {
-    static constexpr Gate all[] = {Gate::qualification, Gate::tracking, Gate::monitoring, Gate::verification, Gate::won};
-    return {all + static_cast<std::size_t>(step), all + std::size(all)};
-}
-
 template <class T>
 void add_unique(std::vector<T>& v, T x) {
     if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);

@@ -15,6 +15,9 @@
 #include <boost/msm/front/state_machine_def.hpp>
 #include <new>
 #include <sstream>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace pursuit {
 namespace {
@@ -37,18 +40,25 @@ struct BuyerEvt {
 };
 
 // --- States ------------------------------------------------------------
+// `region` and `in` serve the reasons read off the table (not_applicable).
 template <Step S>
 struct StepState : msmf::state<> {
+    static constexpr int region = 0;
+    static constexpr const char* in = "in ";
     static constexpr Step step = S;
     static constexpr std::string_view name = Vocabulary<Step>::terms[static_cast<std::size_t>(S)].id;
 };
 template <Outcome O>
 struct OutcomeState : msmf::state<> {
+    static constexpr int region = 0;
+    static constexpr const char* in = "";
     static constexpr Outcome outcome = O;
     static constexpr std::string_view name = Vocabulary<Outcome>::terms[static_cast<std::size_t>(O)].id;
 };
 template <BuyerStage B>
 struct BuyerState : msmf::state<> {
+    static constexpr int region = 1;
+    static constexpr const char* in = "in ";
     static constexpr BuyerStage stage = B;
     static constexpr std::string_view name = Vocabulary<BuyerStage>::terms[static_cast<std::size_t>(B)].id;
 };
@@ -72,6 +82,7 @@ using Purchased = BuyerState<BuyerStage::purchased>;
 // The gate into the target holds (the playbook's requirements are met).
 template <Gate G>
 struct GateOpen {
+    static constexpr Gate gate = G;
     static std::string label() { return "gate " + std::string(to_id(G)); }
     template <class Evt, class Fsm, class Src, class Tgt>
     bool operator()(const Evt&, Fsm& fsm, Src&, Tgt&) const {
@@ -228,6 +239,50 @@ struct RowWriter {
     }
 };
 
+// --- Where each event applies, read off the same table -------------------
+struct Applies {
+    int region;
+    std::string_view source, event;
+};
+
+struct RowCollector {
+    std::vector<Applies>& rows;
+
+    template <class R>
+    void operator()(R) const {
+        using Src = typename R::Source;
+        using Evt = typename R::Evt;
+        // The table states the method's order as playbook.hpp's kGateOnFrom does.
+        if constexpr (std::is_same_v<Evt, AdvanceEvt> || std::is_same_v<Evt, WinEvt>)
+            static_assert(R::Guard::gate == gate_on_from(Src::step), "advance and win rows follow kGateOnFrom");
+        if constexpr (std::is_same_v<Evt, RecheckEvt>) {
+            static_assert(static_cast<int>(R::Target::step) + 1 == static_cast<int>(Src::step), "fall back one step");
+            return;  // pursuit's own event, never a user's
+        }
+        const Applies a{Src::region, Src::name, Evt::name};
+        for (const Applies& b : rows)
+            if (b.source == a.source && b.event == a.event) return;  // lost --reopen--> each step: one place
+        rows.push_back(a);
+    }
+};
+
+const std::vector<Applies>& applies() {
+    static const std::vector<Applies> rows = [] {
+        std::vector<Applies> out;
+        mpl::for_each<Table>(RowCollector{out});
+        return out;
+    }();
+    return rows;
+}
+
+// "a", "a or b", "a, b or c".
+std::string any_of(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out.append(i == 0 ? "" : i + 1 == items.size() ? " or " : ", ").append(items[i]);
+    return out;
+}
+
 }  // namespace
 
 struct Lifecycle::Machine : MsmMachine {};
@@ -299,6 +354,27 @@ Move Lifecycle::sync(Move move) {
     else if (b == id_of<Purchased>()) buyer_ = BuyerStage::purchased;
     else buyer_ = BuyerStage::need_awareness;
     return move;
+}
+
+std::string Lifecycle::not_applicable(std::string_view event) const {
+    std::vector<std::string> from, here;
+    int region = 0;
+    for (const Applies& a : applies())
+        if (a.event == event) {
+            region = a.region;
+            from.push_back(std::string(a.source));
+        }
+    const std::string_view now = region == 1      ? to_id(buyer_)
+                                 : position_.outcome ? to_id(*position_.outcome)
+                                                    : to_id(position_.step);
+    for (const Applies& a : applies())
+        if (a.region == region && a.source == now) here.push_back("'" + std::string(a.event) + "'");
+    std::string out = "'" + std::string(event) + "' applies from " + any_of(from) + "; ";
+    out += region == 1 ? "the buyer is in " : position_.outcome ? "the opportunity is " : "the opportunity is in ";
+    out.append(now).append(", where ");
+    if (here.empty()) return out + "no event applies";
+    if (here.size() == 1) return out + "only " + here.front() + " applies";
+    return out + any_of(here) + " apply";
 }
 
 std::string Lifecycle::diagram(DiagramFormat format) {

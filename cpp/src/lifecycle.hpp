@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "pursuit/opportunity.hpp"
 
@@ -50,6 +51,11 @@ public:
     // does not touch the machine (a separate, often cache-cold block).
     Position position() const { return position_; }
     BuyerStage buyer() const { return buyer_; }
+
+    // Why `event` (a machine event's id: advance, win, …, buyer_stage) has no
+    // row from where the machine is: where it applies and what applies here,
+    // both read off the transition table.
+    std::string not_applicable(std::string_view event) const;
 
     static std::string diagram(DiagramFormat format);
 

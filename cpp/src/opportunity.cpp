@@ -58,7 +58,7 @@ struct Opportunity::Impl final : GateOracle {
     }
     bool holds_through(Step step) override {
         unmet->clear();
-        for (Step s = Step::qualification; s <= step; s = static_cast<Step>(static_cast<int>(s) + 1)) check(*gate_into(s));
+        for (Gate g : gates_through(step)) check(g);
         return unmet->empty();
     }
 
@@ -83,20 +83,6 @@ struct Opportunity::Impl final : GateOracle {
                        format_timestamp(last_at) + "); apply events in time order";
         }
         return invalid_reference(facts, e, named);
-    }
-
-    std::string not_applicable_reason(EventType type) const {
-        const Position p = machine.position();
-        if (!p.active() && type != EventType::reopen)
-            return "the opportunity is " + std::string(to_id(*p.outcome)) + "; only 'reopen' applies";
-        switch (type) {
-            case EventType::advance: return "verification is the last step: record 'win' or 'lose'";
-            case EventType::win: return "'win' applies in verification (now in " + std::string(to_id(p.step)) + ")";
-            case EventType::disqualify: return "'disqualify' applies up to monitoring; in verification record 'lose'";
-            case EventType::reopen: return "the opportunity is open; 'reopen' applies to a closed one";
-            case EventType::buyer_stage: return "the buyer has purchased; its stage no longer moves";
-            default: return "does not apply in this state";
-        }
     }
 
     // Whether recording this fact can break a gate that held: changes to what
@@ -151,7 +137,7 @@ struct Opportunity::Impl final : GateOracle {
             append_codes(r.reason.append("the gate to ").append(to_id(r.unmet.front().gate)).append(" is not met: "), r.unmet);
         } else {
             r.verdict = Verdict::not_applicable;
-            r.reason = not_applicable_reason(e.type());
+            r.reason = machine.not_applicable(to_id(e.type()));
         }
     }
 
@@ -159,7 +145,7 @@ struct Opportunity::Impl final : GateOracle {
         const BuyerStage from = machine.buyer();
         if (from == BuyerStage::purchased && b.stage != from) {
             r.verdict = Verdict::not_applicable;
-            r.reason = not_applicable_reason(e.type());
+            r.reason = machine.not_applicable(to_id(e.type()));
             return;
         }
         record_fact(facts, e);
@@ -324,8 +310,7 @@ const std::string& Opportunity::applying() const {
 std::optional<Gate> Opportunity::next_gate() const {
     const Position p = position();
     if (!p.active()) return std::nullopt;
-    if (p.step == Step::verification) return Gate::won;
-    return gate_into(static_cast<Step>(static_cast<int>(p.step) + 1));
+    return gate_on_from(p.step);
 }
 
 GateReport Opportunity::requirements(Gate gate) const { return impl_->report(gate); }

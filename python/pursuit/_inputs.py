@@ -22,6 +22,15 @@ PIECE_EVENTS = 65536
 _PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 
 
+def threads_to_use(threads: int | None) -> int:
+    """``threads`` as given, or (None) every core this process may run on."""
+    if threads is None:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError("threads must be a whole number >= 1, or None for every core")
+    return threads
+
+
 def _input_error(where: str, reason: str, column: str | None = None) -> EventError:
     err = EventError(f"{where}: {reason}")
     err.event_id, err.line, err.field, err.reason = None, None, column, reason

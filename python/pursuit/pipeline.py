@@ -69,7 +69,7 @@ class Pipeline:
         events: Union[str, os.PathLike, pd.DataFrame, Iterable[Union[Event, Mapping[str, Any]]]],
         *,
         on_error: str = "raise",
-        threads: int = 1,
+        threads: int | None = None,
     ) -> BatchSummary:
         """Apply a batch of events.
 
@@ -77,11 +77,11 @@ class Pipeline:
         line or row, id and field) and nothing is applied. ``"collect"``: the readable
         events are applied and the errors returned in the summary. Events an opportunity
         rejects (out of order, unknown contact …) are outcomes, see :meth:`outcomes`.
-        ``threads`` splits the work by opportunity; the result is the same.
+        ``threads`` splits the work by opportunity (default: every core); the result is
+        the same whatever the number.
         """
         collect = _on_error(on_error)
-        if not isinstance(threads, int) or threads < 1:
-            raise ValueError("threads must be a whole number >= 1")
+        threads = _inputs.threads_to_use(threads)
         kind, batch, _ = batch_input(events)
         if kind == "jsonl":
             raw = self._core.apply_jsonl(batch, collect, threads, _inputs.PIECE_EVENTS)

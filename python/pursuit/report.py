@@ -208,7 +208,7 @@ def _p_win(pipeline: Pipeline, weights: str):
     return WinModel.fit(pipeline).predict(pipeline)
 
 
-def from_store(store, *, as_of: Any = None, lang: str | None = None, threads: int = 1, since: Any = None,
+def from_store(store, *, as_of: Any = None, lang: str | None = None, threads: int | None = None, since: Any = None,
                weights: str = "prior", on_error: str = "raise") -> Report:
     """Replay the store (as of a moment) and build its report; ``since`` adds the
     waterfall from that date; ``weights="model"`` weights the forecast by a win model

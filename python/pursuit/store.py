@@ -19,6 +19,7 @@ import pandas as pd
 from . import _core
 from .events import Event, EventError, _on_error, moment_us, utc
 from .opportunity import Opportunity
+from . import _inputs
 from ._inputs import batch_input
 from .pipeline import Pipeline
 from .playbook import Playbook
@@ -199,13 +200,15 @@ class Store:
         """
         return self._read(self._core.events, on_error, self._as_of(as_of)).to_list()
 
-    def pipeline(self, *, as_of: Any = None, playbook: Playbook | None = None, threads: int = 1,
+    def pipeline(self, *, as_of: Any = None, playbook: Playbook | None = None, threads: int | None = None,
                  on_error: str = "raise") -> Pipeline:
         """The pipeline as it stood at ``as_of`` (default: now), replayed in C++.
 
         ``as_of`` is a datetime, a date (meaning the end of that day) or ISO text.
         ``on_error`` as in :meth:`events`: ``"collect"`` replays every readable row.
+        ``threads`` as in :meth:`Pipeline.apply` (default: every core).
         """
+        threads = _inputs.threads_to_use(threads)
         pipeline = Pipeline(playbook or self.playbook)
         pipeline._core.apply_batch(self._read(self._core.events, on_error, self._as_of(as_of)), threads)
         return pipeline

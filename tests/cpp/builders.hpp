@@ -116,8 +116,8 @@ inline Record apply_all(Opportunity& opp, const std::vector<Event>& events) {
 // An opened opportunity brought to `step` with the default gates' evidence.
 inline void reach(Opportunity& opp, Story& s, Step step) {
     apply_all(opp, {s.open()});
-    for (Step at = Step::identification; at < step; at = static_cast<Step>(static_cast<int>(at) + 1)) {
-        apply_all(opp, s.evidence_for(*gate_into(static_cast<Step>(static_cast<int>(at) + 1))));
+    for (Gate g : gates_through(step)) {
+        apply_all(opp, s.evidence_for(g));
         apply_all(opp, {s.advance()});
     }
 }

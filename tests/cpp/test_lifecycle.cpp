@@ -41,7 +41,7 @@ TEST_CASE("advance: each gate refuses without its evidence, listing every unmet 
             CHECK(refused.after.step == from);
             CHECK(opp.history().back().verdict == Verdict::refused);  // refusals are history too
 
-            apply_all(opp, s.evidence_for(*gate_into(next(from))));
+            apply_all(opp, s.evidence_for(gate_on_from(from)));
             CHECK(opp.can_advance());
             const Record accepted = opp.apply(s.advance());
             CHECK(accepted.verdict == Verdict::accepted);
@@ -83,7 +83,8 @@ TEST_CASE("win applies only in verification", "[lifecycle]") {
     reach(opp, s, Step::monitoring);
     const Record r = opp.apply(s.win());
     CHECK(r.verdict == Verdict::not_applicable);
-    CHECK(r.reason == "'win' applies in verification (now in monitoring)");
+    CHECK(r.reason ==
+          "'win' applies from verification; the opportunity is in monitoring, where 'advance', 'lose' or 'disqualify' apply");
     CHECK(opp.step() == Step::monitoring);
 }
 
@@ -93,7 +94,9 @@ TEST_CASE("advance in verification is not applicable", "[lifecycle]") {
     reach(opp, s, Step::verification);
     const Record r = opp.apply(s.advance());
     CHECK(r.verdict == Verdict::not_applicable);
-    CHECK(r.reason == "verification is the last step: record 'win' or 'lose'");
+    CHECK(r.reason ==
+          "'advance' applies from identification, qualification, tracking or monitoring; the opportunity is in verification, "
+          "where 'win' or 'lose' apply");
 }
 
 TEST_CASE("lose: from every active step, with its reason; reopen returns to that step", "[lifecycle]") {
@@ -136,7 +139,35 @@ TEST_CASE("disqualify: up to monitoring; reopen returns to that step; not in ver
     reach(opp, s, Step::verification);
     const Record r = opp.apply(s.disqualify());
     CHECK(r.verdict == Verdict::not_applicable);
-    CHECK(r.reason == "'disqualify' applies up to monitoring; in verification record 'lose'");
+    CHECK(r.reason ==
+          "'disqualify' applies from identification, qualification, tracking or monitoring; the opportunity is in "
+          "verification, where 'win' or 'lose' apply");
+}
+
+TEST_CASE("each lifecycle event applies exactly where the table has its rows, and says so where not", "[lifecycle]") {
+    // Not applicable is read off the transition table: the steps each event leaves from.
+    const std::vector<std::pair<Event (Story::*)(), std::vector<Step>>> applies = {
+        {&Story::advance, {Step::identification, Step::qualification, Step::tracking, Step::monitoring}},
+        {&Story::win, {Step::verification}},
+        {&Story::disqualify, {Step::identification, Step::qualification, Step::tracking, Step::monitoring}},
+        {&Story::reopen, {}},
+    };
+    for (Step at : {Step::identification, Step::qualification, Step::tracking, Step::monitoring, Step::verification}) {
+        Opportunity opp("OPP-1");
+        Story s;
+        reach(opp, s, at);
+        for (const auto& [make, steps] : applies) {
+            Opportunity copy(opp);
+            Story t = s;
+            const Event e = (t.*make)();
+            const Record r = copy.apply(e);
+            const bool applies_here = std::find(steps.begin(), steps.end(), at) != steps.end();
+            INFO(to_id(e.type()) << " in " << to_id(at) << ": " << r.reason);
+            CHECK((r.verdict != Verdict::not_applicable) == applies_here);
+            if (!applies_here)
+                CHECK_THAT(r.reason, Catch::Matchers::Contains("; the opportunity is in " + std::string(to_id(at)) + ", where "));
+        }
+    }
 }
 
 TEST_CASE("reopen after a win returns to verification", "[lifecycle]") {
@@ -157,7 +188,8 @@ TEST_CASE("closed opportunities accept no lifecycle event but reopen, and still 
     for (Event e : {s.advance(), s.win(), s.lose(), s.disqualify()}) {
         const Record r = opp.apply(e);
         CHECK(r.verdict == Verdict::not_applicable);
-        CHECK(r.reason == "the opportunity is lost; only 'reopen' applies");
+        CHECK_THAT(r.reason, Catch::Matchers::StartsWith("'" + std::string(to_id(e.type())) + "' applies from ") &&
+                                 Catch::Matchers::EndsWith("; the opportunity is lost, where only 'reopen' applies"));
         CHECK(opp.outcome() == Outcome::lost);
     }
     CHECK(opp.apply(s.interaction()).verdict == Verdict::accepted);  // the customer still calls
@@ -170,7 +202,9 @@ TEST_CASE("reopen on an active opportunity is not applicable", "[lifecycle]") {
     reach(opp, s, Step::qualification);
     const Record r = opp.apply(s.reopen());
     CHECK(r.verdict == Verdict::not_applicable);
-    CHECK(r.reason == "the opportunity is open; 'reopen' applies to a closed one");
+    CHECK(r.reason ==
+          "'reopen' applies from won, lost or disqualified; the opportunity is in qualification, where 'advance', 'lose' "
+          "or 'disqualify' apply");
 }
 
 TEST_CASE("the buyer region moves forward, jumps (late entry) and goes back", "[lifecycle][buyer]") {
@@ -186,7 +220,9 @@ TEST_CASE("the buyer region moves forward, jumps (late entry) and goes back", "[
         }
         const Record r = opp.apply(s.buyer(BuyerStage::evaluation));
         CHECK(r.verdict == Verdict::not_applicable);
-        CHECK(r.reason == "the buyer has purchased; its stage no longer moves");
+        CHECK(r.reason ==
+              "'buyer_stage' applies from need_awareness, need_definition, evaluation or final_approval; the buyer is in "
+              "purchased, where no event applies");
         CHECK(opp.buyer_stage() == BuyerStage::purchased);
     }
     SECTION("a jump past a stage we never saw is a late entry, criteria noted") {

@@ -86,7 +86,10 @@ def test_lose_reopen_and_outcomes():
     assert opp.requirements() is None and opp.next_gate is None
     assert opp.facts["closing"]["loss_reason"] == "budget"
     r = opp.apply(s.make("advance"))
-    assert r.verdict is Verdict.NOT_APPLICABLE and r.reason == "the opportunity is lost; only 'reopen' applies"
+    assert r.verdict is Verdict.NOT_APPLICABLE and r.reason == (
+        "'advance' applies from identification, qualification, tracking or monitoring; "
+        "the opportunity is lost, where only 'reopen' applies"
+    )
     assert opp.apply(s.make("reopen")).accepted and opp.step is Step.TRACKING
 
 

@@ -54,11 +54,13 @@ def test_all_input_forms_give_the_same_pipeline(tmp_path):
 
 def test_threads_give_the_same_result_as_one_thread():
     events = stories(200)
-    one, four = Pipeline(), Pipeline()
+    one, four, every_core = Pipeline(), Pipeline(), Pipeline()
     one.apply(events, threads=1)
     four.apply(events, threads=4)
-    assert [one[i].state() for i in one] == [four[i].state() for i in four]
+    every_core.apply(events)  # the default: every core
+    assert [one[i].state() for i in one] == [four[i].state() for i in four] == [every_core[i].state() for i in every_core]
     pd.testing.assert_frame_equal(one.outcomes(), four.outcomes())
+    pd.testing.assert_frame_equal(one.outcomes(), every_core.outcomes())
 
 
 def test_events_are_ordered_in_time_within_an_opportunity():
@@ -136,6 +138,9 @@ def test_bad_arguments(tmp_path):
         p.apply([], on_error="ignore")
     with pytest.raises(ValueError, match="threads"):
         p.apply([], threads=0)
+    for bad in (True, 1.5, "2"):
+        with pytest.raises(ValueError, match="threads"):
+            p.apply([], threads=bad)
     with pytest.raises(FileNotFoundError):
         p.apply(tmp_path / "missing.jsonl")
     with pytest.raises(KeyError):

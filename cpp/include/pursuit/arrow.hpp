@@ -4,10 +4,12 @@
 // Nothing links Arrow: the interface is these plain C structs.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,13 @@ struct ArrowEvents {
 // event id and the column; a column of a type no field can hold is an error
 // for the whole stream.
 ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error = OnError::raise);
+// A float cell that holds a whole number reads as that integer, in a table
+// as from a DataFrame: pandas keeps integer columns with gaps as floats.
+// Past 2^53 a float is not exact, so it is not whole.
+inline std::optional<std::int64_t> whole_float(double d) {
+    if (d != std::floor(d) || !(std::fabs(d) < 9.0e15)) return std::nullopt;
+    return static_cast<std::int64_t>(d);
+}
 // The same a slice of up to `rows` rows at a time: `piece` gets each slice's
 // events and errors (`rows` counts the rows read so far) and returns false to stop.
 void read_arrow_pieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows,

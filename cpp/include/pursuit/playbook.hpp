@@ -131,16 +131,34 @@ private:
     AssessmentRules assessment_;
 };
 
+// The method's order, stated once: the gate that leads on from each step
+// (verification's leads to won). The machine's advance and win rows are
+// checked against it when lifecycle.cpp compiles; every other statement of
+// the order below derives from it.
+inline constexpr std::array<Gate, size<Step>()> kGateOnFrom{Gate::qualification, Gate::tracking, Gate::monitoring,
+                                                           Gate::verification, Gate::won};
+
+constexpr Gate gate_on_from(Step step) { return kGateOnFrom[static_cast<std::size_t>(step)]; }
+
 // The gate that leads into `step` (identification has none).
 constexpr std::optional<Gate> gate_into(Step step) {
-    switch (step) {
-        case Step::identification: return std::nullopt;
-        case Step::qualification: return Gate::qualification;
-        case Step::tracking: return Gate::tracking;
-        case Step::monitoring: return Gate::monitoring;
-        case Step::verification: return Gate::verification;
-    }
-    return std::nullopt;
+    if (step == Step::identification) return std::nullopt;
+    return kGateOnFrom[static_cast<std::size_t>(step) - 1];
+}
+
+// The gates passed to reach `step`, in order (a view of the constant).
+struct GateRange {
+    const Gate* first;
+    const Gate* last;
+    constexpr const Gate* begin() const { return first; }
+    constexpr const Gate* end() const { return last; }
+};
+constexpr GateRange gates_through(Step step) {
+    return {kGateOnFrom.data(), kGateOnFrom.data() + static_cast<std::size_t>(step)};
+}
+// The gates still ahead of `step`, ending with the gate to won.
+constexpr GateRange gates_ahead(Step step) {
+    return {kGateOnFrom.data() + static_cast<std::size_t>(step), kGateOnFrom.data() + kGateOnFrom.size()};
 }
 
 }  // namespace pursuit

@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "html"), default="table")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically; never the store) instead of the "
                                                  "terminal; - is standard output")
-    p.add_argument("--threads", type=_positive, default=1, help="replay threads")
+    p.add_argument("--threads", type=_positive, default=None, help="replay threads (default: every core)")
     p.add_argument("--since", type=_as_of, help="add what moved since this date (the waterfall)")
     p.add_argument("--weights", choices=("prior", "model"), default="prior",
                    help="weight the forecast by the playbook's stage priors (default) or a win model fitted on the closed deals")
