@@ -115,7 +115,7 @@ void register_store(py::module_& m) {
         .def("ingest_jsonl",
              [](Store& s, const std::string& path, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
                 const std::string& source, const py::object& progress) {
-                 // Parsed on another thread while the store writes (see Store::ingest(EventFeed&)).
+                 // Read and parsed a block at a time while the store writes (see jsonl_feed).
                  const IngestOptions options = options_for(collect_conflicts, batch_size, source, progress);
                  IngestResult r;
                  {

@@ -81,7 +81,9 @@ bool LineReader::next(std::size_t max_lines, LineBlock& block) {
     block.first_line = line_;
     if (done_) return false;
     buf_.erase(0, pos_);  // only appended to below, so offsets hold
+    offset_ += pos_;
     pos_ = 0;
+    block.first_offset = offset_;
     std::vector<std::pair<std::size_t, std::size_t>> spans;  // (offset, size) of each line
     std::size_t scan = 0;
     while (spans.size() < max_lines) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <istream>
 #include <optional>
 #include <string>
@@ -23,7 +24,7 @@ struct Chunk {
     std::vector<std::pair<std::size_t, EventError>> errors;
 };
 
-// Below this many lines a thread costs more than it saves.
+// Lines per parsing task: below this a task costs more than it saves.
 constexpr std::size_t kLinesPerThread = 4096;
 
 // Parses lines [begin, end); line i is line `first_line + i` of the input.
@@ -44,6 +45,7 @@ struct LineBlock {
     std::string text;                     // the block's lines, then kJsonPadding bytes
     std::vector<std::string_view> lines;  // into text; a byte-order mark and CRs removed
     std::size_t first_line = 0;           // 0-based index of the first line in the stream
+    std::uint64_t first_offset = 0;       // byte offset of `text` in the stream
     bool last = false;                    // no block follows
 };
 
@@ -58,6 +60,7 @@ private:
     std::istream& in_;
     std::string buf_;
     std::size_t pos_ = 0, line_ = 0;
+    std::uint64_t offset_ = 0;  // of buf_'s first byte in the stream
     bool end_ = false, done_ = false;
 };
 

@@ -70,14 +70,18 @@ IngestResult Store::ingest(EventFeed& feed, const IngestOptions& options) {
 
     IngestResult result;
     const std::size_t size = options.batch_size ? options.batch_size : SIZE_MAX;
-    // Progress needs the total, known once the feed is all read: reports wait till then.
+    // Progress needs a total: exact once the feed is all read, maybe an upper
+    // bound before (a file's lines); reports wait until there is one.
     std::vector<std::size_t> unreported{0};
     std::size_t done = 0;
+    std::optional<std::size_t> reported_total;
     auto report = [&] {
         const auto total = feed.total();
         if (!options.progress || !total) return;
         for (std::size_t d : unreported) options.progress(d, *total);
+        if (unreported.empty() && total != reported_total) options.progress(done, *total);  // the bound became exact
         unreported.clear();
+        reported_total = total;
     };
     report();
 
@@ -97,8 +101,8 @@ IngestResult Store::ingest(EventFeed& feed, const IngestOptions& options) {
         std::vector<std::string> bodies = write_bodies(current);
         std::future<std::vector<std::string>> next_bodies;
         while (!current.empty()) {
-            // Once the feed is all read, the next batch's text is written on another
-            // thread while this one inserts (before then the reading thread has that core).
+            // Once nothing can raise any more, the next batch's text is written on
+            // another thread while this one inserts.
             if (feed.checked() && feed.total()) {
                 upcoming = feed.next(size);
                 next_bodies = std::async(upcoming.size() >= kThreadedBatch ? std::launch::async : std::launch::deferred,

@@ -71,6 +71,7 @@ def _tqdm_progress(total_hint: str) -> Callable[[int, int], None]:
         nonlocal bar
         if bar is None:
             bar = tqdm(total=total, unit="event", desc=total_hint, unit_scale=True)
+        bar.total = total  # a file's total is its lines until it is all read, then exact
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
@@ -151,8 +152,9 @@ class Store:
           whole batches, and running it again completes it exactly.
 
         ``progress=True`` shows a progress bar; a callable gets ``(done, total)`` after
-        each batch (once the input is all read). A JSON Lines file is parsed while
-        earlier batches are written.
+        each batch. For a JSON Lines file ``total`` is its non-blank lines until the file
+        is all read, then the exact count; the file is read and parsed a block at a time
+        while earlier batches are written, so memory does not grow with its size.
         """
         collect = _on_error(on_error)
         conflicts = collect if on_conflict is None else _on_error(on_conflict, "on_conflict")

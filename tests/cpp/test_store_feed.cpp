@@ -83,7 +83,8 @@ TEST_CASE("a fed file is stored as read_jsonl reads it, with the same progress",
     CHECK(r.errors[0].reason() == "duplicate event id (first on line 7)");
     CHECK(fed.events() == direct.events);
     REQUIRE(calls.size() == r.batches + 1);
-    CHECK(calls.front() == std::make_pair(std::size_t{0}, direct.events.size()));
+    // From the start the total is the file's non-blank lines (an upper bound), then exact.
+    CHECK(calls.front() == std::make_pair(std::size_t{0}, kLines - 1));
     CHECK(calls.back() == std::make_pair(direct.events.size(), direct.events.size()));
 }
 
@@ -179,8 +180,9 @@ TEST_CASE("a small fed file always ends, however soon its parser finishes", "[st
     std::thread runs([&] {
         for (int i = 0; i < 3000; ++i) {
             const auto feed = jsonl_feed(files.jsonl, i % 2 ? OnError::collect : OnError::raise);
+            const auto got = feed->next(10).size();
             feed->check();
-            if (feed->next(10).size() == 2 && feed->total() == std::size_t{2}) ++finished;
+            if (got == 2 && feed->total() == std::size_t{2}) ++finished;
         }
     });
     // Bounded wait: a hang fails the test instead of stopping the run.
@@ -189,4 +191,41 @@ TEST_CASE("a small fed file always ends, however soon its parser finishes", "[st
     if (finished < 3000) runs.detach();  // hung: fail below rather than wait for it
     else runs.join();
     REQUIRE(finished == 3000);
+}
+
+TEST_CASE("a fed file of many blocks: repeats across blocks, batches across blocks, errors in line order", "[store][feed]") {
+    // Past the feed's blocks of lines several times over, with batches that
+    // straddle blocks (a batch's events must stay valid while the next is read).
+    const std::size_t lines = 70000;
+    Files f("blocks");
+    {
+        std::ofstream out(f.jsonl, std::ios::binary);
+        for (std::size_t i = 1; i <= lines; ++i) {
+            if (i == 50001) out << good(5) << '\n';  // the id of line 5, three blocks later
+            else if (i == 33333) out << "{oops\n";
+            else out << good(i) << "\r\n";  // CRLF line ends
+        }
+    }
+    const auto direct = read_jsonl_file(f.jsonl, OnError::collect);
+    for (std::size_t batch : {std::size_t{7000}, std::size_t{16384}, std::size_t{40000}}) {
+        DYNAMIC_SECTION("batches of " << batch) {
+            Store store(f.db);
+            IngestOptions o = options(OnError::collect);
+            o.batch_size = batch;
+            const auto feed = jsonl_feed(f.jsonl, OnError::collect);
+            const auto r = store.ingest(*feed, o);
+            CHECK(r.inserted == lines - 2);
+            REQUIRE(r.errors.size() == 2);
+            CHECK(r.errors[0].line() == 33333);
+            CHECK(r.errors[1].line() == 50001);
+            CHECK(r.errors[1].reason() == "duplicate event id (first on line 5)");
+            CHECK(store.events() == direct.events);
+        }
+    }
+    SECTION("raise: the repeat three blocks on raises it, naming the first line, and stores nothing") {
+        Store store(f.db);
+        const auto feed = jsonl_feed(f.jsonl, OnError::raise);
+        CHECK_THROWS_WITH(store.ingest(*feed, options(OnError::raise)), Catch::Contains("(line 33333)"));
+        CHECK(store.stats().events == 0);
+    }
 }

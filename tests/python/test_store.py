@@ -152,6 +152,19 @@ def test_progress_reports_batches(tmp_path, stories_path):
     assert calls == [(0, n), (100, n), (200, n), (n, n)]
 
 
+def test_progress_of_a_file_starts_from_its_lines_and_ends_exact(tmp_path, stories_path):
+    lines = stories_path.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines[:50] + ["", "   ", lines[3]] + lines[50:]) + "\n", encoding="utf-8")
+    calls = []
+    summary = Store(tmp_path / "s.db").ingest(path, batch_size=100, on_error="collect",
+                                              progress=lambda done, total: calls.append((done, total)))
+    assert [e.reason for e in summary.errors] == ["duplicate event id (first on line 4)"]
+    n = len(lines)
+    assert calls[0] == (0, n + 1)  # the non-blank lines: an upper bound until the file is read
+    assert calls[-1] == (n, n)
+
+
 def test_the_store_keeps_its_playbook(tmp_path):
     path = tmp_path / "s.db"
     relaxed = Playbook.from_dict({**Playbook.default().to_dict(), "name": "relaxed"})

@@ -49,26 +49,33 @@ struct IngestResult {
     std::vector<EventError> errors;
 };
 
-// Events still being read (a JSON Lines file parsed on another thread) while
-// the store writes those already read.
+// Events still being read (a JSON Lines file read and parsed a block at a
+// time) while the store writes those already read.
 class EventFeed {
 public:
     virtual ~EventFeed() = default;
     // The next events in input order, at most `max`, waiting for them if need
-    // be; empty at the end. Under OnError::raise, throws the input's first error.
+    // be; empty at the end. They stay valid until the call after the next one
+    // (a writer holds two batches). Under OnError::raise, throws the input's
+    // first error once it is reached.
     virtual std::vector<const Event*> next(std::size_t max) = 0;
     // True once nothing in the input can raise any more (always under OnError::collect).
     virtual bool checked() = 0;
-    // Waits until checked(), and throws the input's first error if it has one.
+    // Reads the rest of the input and throws its first error if it has one.
+    // Call it last (at the end, or before raising): a feed need not keep the
+    // events it reads past.
     virtual void check() = 0;
-    // How many events the input holds, once it is all read.
+    // How many events the input holds: exact once it is all read; before, an
+    // upper bound if the feed knows one (a file's non-blank lines), for progress.
     virtual std::optional<std::size_t> total() = 0;
     // The input's errors under OnError::collect, once it is all read.
     virtual std::vector<EventError> errors() { return {}; }
 };
 
 // A JSON Lines file as an EventFeed, with read_jsonl's verdicts: the same
-// events, and the same errors and duplicates, judged in line order.
+// events, and the same errors and duplicates, judged in line order. Memory
+// stays bounded whatever the file's size (a few blocks of lines, and 24 bytes
+// an event to judge repeated ids).
 std::unique_ptr<EventFeed> jsonl_feed(const std::string& path, OnError on_error);
 
 struct StoreStats {
