@@ -108,10 +108,21 @@ void register_store(py::module_& m) {
              })
         .def("ingest_arrow",
              [](Store& s, const py::capsule& stream, bool collect_errors, bool collect_conflicts,
-                std::size_t batch_size, const std::string& source, const py::object& progress) {
-                 Parsed p = parse_arrow(stream, collect_errors);
-                 return ingest(s, p, collect_errors, collect_conflicts, batch_size, source, progress);
-             })
+                std::size_t batch_size, const std::string& source, const py::object& progress,
+                std::optional<std::size_t> rows) {
+                 // Read a slice of rows at a time while the store writes (see arrow_feed).
+                 const IngestOptions options = options_for(collect_conflicts, batch_size, source, progress);
+                 ArrowArrayStream& in = stream_of(stream);
+                 IngestResult r;
+                 {
+                     py::gil_scoped_release release;  // a producer that needs Python takes the GIL itself
+                     const auto feed = arrow_feed(in, collect_errors ? OnError::collect : OnError::raise, rows);
+                     r = s.ingest(*feed, options);
+                 }
+                 return summary(r, r.errors);
+             },
+             py::arg("stream"), py::arg("collect_errors"), py::arg("collect_conflicts"), py::arg("batch_size"),
+             py::arg("source"), py::arg("progress"), py::arg("rows") = py::none())
         .def("ingest_jsonl",
              [](Store& s, const std::string& path, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
                 const std::string& source, const py::object& progress) {

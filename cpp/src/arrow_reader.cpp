@@ -416,13 +416,26 @@ void read_rows(const std::vector<Column>& columns, const ColumnIndex& by_name, s
 
 }  // namespace
 
-void read_arrow_pieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows,
-                       const std::function<bool(ArrowEvents&)>& piece) {
+struct ArrowPieces::State {
+    ArrowArrayStream& stream;
+    OnError on_error;
+    std::size_t rows;
     SchemaGuard schema;
+    std::vector<std::string> names;
+    std::unique_ptr<ArrayGuard> batch;  // the batch being read (its columns view it)
+    std::vector<Column> columns;
+    ColumnIndex by_name;
+    std::int64_t next_row = 0;  // in `batch`
+    bool ended = false;
+};
+
+ArrowPieces::ArrowPieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows)
+    : s_(std::make_unique<State>(State{stream, on_error, std::max<std::size_t>(1, rows), {}, {}, {}, {}, {}, 0, false})) {
+    SchemaGuard& schema = s_->schema;
     if (const int rc = stream.get_schema(&stream, &schema.schema)) stream_failed(stream, rc);
     if (std::string_view(schema.schema.format ? schema.schema.format : "") != "+s")
         throw EventError("", 0, "", "an Arrow stream of events is a table (a stream of struct arrays)");
-    std::vector<std::string> names;
+    auto& names = s_->names;
     for (std::int64_t k = 0; k < schema.schema.n_children; ++k) {
         const char* n = schema.schema.children[k]->name;
         names.emplace_back(n ? n : "");
@@ -431,33 +444,49 @@ void read_arrow_pieces(ArrowArrayStream& stream, OnError on_error, std::size_t r
         if (std::count(names.begin(), names.end(), n) > 1)
             throw EventError("", 0, n, "the table has " + std::to_string(std::count(names.begin(), names.end(), n)) +
                                            " columns named " + quote(n) + "; rename or drop all but one");
-    rows = std::max<std::size_t>(1, rows);
-    ArrowEvents out;
-    for (;;) {
-        ArrayGuard batch;
-        if (const int rc = stream.get_next(&stream, &batch.array)) stream_failed(stream, rc);
-        if (!batch.array.release) break;  // the end of the stream
-        if (batch.array.n_children != schema.schema.n_children)
-            throw EventError("", 0, "", "an Arrow batch does not match its stream's schema");
-        std::vector<Column> columns;
-        columns.reserve(names.size());
-        for (std::int64_t k = 0; k < batch.array.n_children; ++k)
-            columns.emplace_back(*schema.schema.children[k], *batch.array.children[k], names[static_cast<std::size_t>(k)]);
-        const ColumnIndex by_name = index_columns(columns);
-        for (std::int64_t r = 0; r < batch.array.length;) {
-            const std::size_t room = rows - std::min(rows, out.events.size() + out.errors.size());
-            const auto n = static_cast<std::int64_t>(
-                std::max<std::size_t>(1, std::min(static_cast<std::size_t>(batch.array.length - r), room)));
-            read_rows(columns, by_name, batch.array.offset + r, n, on_error, out);
-            r += n;
-            if (out.events.size() + out.errors.size() >= rows) {
-                if (!piece(out)) return;
-                out.events.clear();
-                out.errors.clear();
+}
+
+ArrowPieces::~ArrowPieces() = default;
+
+bool ArrowPieces::next(ArrowEvents& out) {
+    State& s = *s_;
+    out.events.clear();
+    out.errors.clear();
+    while (!s.ended && out.events.size() + out.errors.size() < s.rows) {
+        if (!s.batch || s.next_row >= s.batch->array.length) {
+            s.by_name.clear();
+            s.columns.clear();
+            s.batch = std::make_unique<ArrayGuard>();
+            if (const int rc = s.stream.get_next(&s.stream, &s.batch->array)) stream_failed(s.stream, rc);
+            if (!s.batch->array.release) {  // the end of the stream
+                s.ended = true;
+                break;
             }
+            const ArrowArray& batch = s.batch->array;
+            if (batch.n_children != s.schema.schema.n_children)
+                throw EventError("", 0, "", "an Arrow batch does not match its stream's schema");
+            s.columns.reserve(s.names.size());
+            for (std::int64_t k = 0; k < batch.n_children; ++k)
+                s.columns.emplace_back(*s.schema.schema.children[k], *batch.children[k], s.names[static_cast<std::size_t>(k)]);
+            s.by_name = index_columns(s.columns);
+            s.next_row = 0;
+            continue;
         }
+        const std::size_t room = s.rows - (out.events.size() + out.errors.size());
+        const auto n = static_cast<std::int64_t>(
+            std::min(static_cast<std::size_t>(s.batch->array.length - s.next_row), room));
+        read_rows(s.columns, s.by_name, s.batch->array.offset + s.next_row, n, s.on_error, out);
+        s.next_row += n;
     }
-    if (!out.events.empty() || !out.errors.empty()) piece(out);
+    return !out.events.empty() || !out.errors.empty();
+}
+
+void read_arrow_pieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows,
+                       const std::function<bool(ArrowEvents&)>& piece) {
+    ArrowPieces pieces(stream, on_error, rows);
+    ArrowEvents out;
+    while (pieces.next(out))
+        if (!piece(out)) return;
 }
 
 ArrowEvents read_arrow_stream(ArrowArrayStream& stream, OnError on_error) {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -19,6 +18,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_group.h>
 
+#include "block_feed.hpp"
 #include "jsonl_lines.hpp"
 #include "pursuit/json.hpp"
 #include "pursuit/store.hpp"
@@ -104,19 +104,10 @@ private:
     absl::flat_hash_map<std::string, std::size_t> collided_;
 };
 
-// One block: its lines, their parse in pieces, and the events taken from it.
-struct Block {
-    LineBlock lines;
-    std::vector<Chunk> parsed;
-    std::vector<const Event*> taken;
-    std::size_t handed = 0;       // events of `taken` given out by next()
-    std::size_t handed_call = 0;  // the call of next() that gave out the last of them
-};
-
-class JsonlFeed final : public EventFeed {
+class JsonlFeed final : public BlockFeed {
 public:
     JsonlFeed(const std::string& path, OnError on_error)
-        : in_(path, std::ios::binary), reader_(in_), seen_(path), on_error_(on_error) {
+        : BlockFeed(on_error), in_(path, std::ios::binary), reader_(in_), seen_(path) {
         if (!in_) throw std::runtime_error("cannot open " + path);
         lines_ = count_lines(path);
         read_ahead();
@@ -128,43 +119,19 @@ public:
         }
     }
 
-    // Events stay valid until the call after the next (the store holds two batches).
-    std::vector<const Event*> next(std::size_t max) override {
-        ++calls_;
-        while (!blocks_.empty() && blocks_.front()->handed == blocks_.front()->taken.size() &&
-               blocks_.front()->handed_call + 1 < calls_)
-            blocks_.pop_front();
-        while (waiting_ < max && !ended_) judge_next();
-        std::vector<const Event*> out;
-        out.reserve(std::min(max, waiting_));
-        for (auto& block : blocks_) {
-            const std::size_t before = block->handed;
-            for (; block->handed < block->taken.size() && out.size() < max; ++block->handed)
-                out.push_back(block->taken[block->handed]);
-            if (block->handed > before && block->handed == block->taken.size()) block->handed_call = calls_;
-        }
-        waiting_ -= out.size();
-        return out;
-    }
-    bool checked() override { return on_error_ == OnError::collect || ended_; }
-    // Reads the rest for its errors; what it reads past is not kept (the
-    // store calls it last: at the end, or before raising a conflict).
-    void check() override {
-        while (!ended_) {
-            judge_next();
-            blocks_.back()->taken.clear();
-            waiting_ = 0;
-            for (const auto& block : blocks_) waiting_ += block->taken.size() - block->handed;
-        }
-    }
-    std::optional<std::size_t> total() override { return ended_ ? taken_ : std::max(lines_, taken_); }
-    std::vector<EventError> errors() override { return errors_; }
-
 private:
+    // Its lines, their parse in pieces, and (BlockFeed) the events taken from it.
+    struct Lines : Block {
+        LineBlock lines;
+        std::vector<Chunk> parsed;
+    };
+
+    std::optional<std::size_t> upper_bound() override { return lines_; }
+
     // Reads and parses the next block on a TBB task, in pieces over the cores.
     void read_ahead() {
         group_->run([this] {
-            auto block = std::make_unique<Block>();
+            auto block = std::make_unique<Lines>();
             reader_.next(kFeedLines, block->lines);
             const auto& lines = block->lines;
             block->parsed.resize((lines.lines.size() + kLinesPerThread - 1) / kLinesPerThread);
@@ -177,9 +144,9 @@ private:
     }
 
     // Judges the block read ahead, in line order, and starts reading the next.
-    void judge_next() {
+    void read_block() override {
         group_->wait();  // rethrows what reading failed with (a read error, bad_alloc)
-        std::unique_ptr<Block> block = std::move(ahead_);
+        std::unique_ptr<Lines> block = std::move(ahead_);
         ended_ = block->lines.last;
         if (block->lines.first_line == 0) {
             const auto& text = block->lines.text;
@@ -197,39 +164,26 @@ private:
             }
             for (; k < c.events.size(); ++k) take(*block, c.events[k], c.event_lines[k]);
         }
-        waiting_ += block->taken.size();
-        blocks_.push_back(std::move(block));
+        add(std::move(block));
     }
 
-    void take(Block& block, const Event& e, std::size_t line) {
+    void take(Lines& block, const Event& e, std::size_t line) {
         if (const auto first = seen_.first(e.id))
             return report(EventError(e.id, line + 1, "id", "duplicate event id (first on line " + std::to_string(*first) + ")"));
         const LineBlock& lines = block.lines;
         const std::string_view text = lines.lines[line - lines.first_line];
         seen_.add(e.id, line + 1, lines.first_offset + static_cast<std::uint64_t>(text.data() - lines.text.data()));
         block.taken.push_back(&e);
-        ++taken_;
-    }
-
-    void report(EventError err) {
-        if (on_error_ == OnError::raise) throw err;
-        errors_.push_back(std::move(err));
     }
 
     std::ifstream in_;
     LineReader reader_;
     SeenIds seen_;
-    const OnError on_error_;
     std::size_t lines_ = 0;  // non-blank lines in the file
     // Behind a pointer: a task_group's destructor may throw, a feed's must not
     // (the destructor above has waited for it).
     std::unique_ptr<tbb::task_group> group_ = std::make_unique<tbb::task_group>();
-    std::unique_ptr<Block> ahead_;  // read and parsed, not yet judged (set by the task)
-    std::deque<std::unique_ptr<Block>> blocks_;
-    std::size_t waiting_ = 0;  // taken, not yet given out
-    std::size_t taken_ = 0, calls_ = 0;
-    bool ended_ = false;  // the last block is judged
-    std::vector<EventError> errors_;
+    std::unique_ptr<Lines> ahead_;  // read and parsed, not yet judged (set by the task)
 };
 
 }  // namespace

@@ -82,10 +82,10 @@ class ArrowSource:
     second can be made (a table, a frame, a file), which lets C++ read it in pieces and,
     should its opportunities' events come out of time order across pieces, once more whole."""
 
-    __slots__ = ("stream", "again")
+    __slots__ = ("stream", "again", "rows")
 
-    def __init__(self, stream: Any, again: bool) -> None:
-        self.stream, self.again = stream, again
+    def __init__(self, stream: Any, again: bool, rows: int | None = None) -> None:
+        self.stream, self.again, self.rows = stream, again, rows  # rows, where known: the store's progress
 
 
 def _once(obj: Any) -> Any:
@@ -112,6 +112,17 @@ def _parquet_stream(path: str) -> Any:
     except (pa.ArrowInvalid, OSError) as exc:
         raise _input_error(path, f"cannot be read as Parquet: {exc}") from None
     return reader.__arrow_c_stream__()
+
+
+def _parquet_rows(path: str) -> int | None:
+    """The rows a Parquet file's footer says it holds (None if it cannot be read: the
+    reader then says why)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_metadata(path).num_rows
+    except Exception:  # noqa: BLE001 - reading the file proper reports the problem
+        return None
 
 
 def _is_parquet(path: str) -> bool:
@@ -147,20 +158,22 @@ def batch_input(events: Any) -> tuple[str, Any, str]:
         if not os.path.isfile(path):
             raise FileNotFoundError(path)
         if _is_parquet(path):
-            return "arrow", ArrowSource(_first_then(_parquet_stream(path), lambda: _parquet_stream(path)), True), label
+            return "arrow", ArrowSource(_first_then(_parquet_stream(path), lambda: _parquet_stream(path)), True,
+                                        _parquet_rows(path)), label
         return "jsonl", path, label
     if isinstance(events, pd.DataFrame):
         _unique_names(events)
         table = _frame_stream(events)
         if table is not None:
-            return "arrow", ArrowSource(table.__arrow_c_stream__, True), "DataFrame"
+            return "arrow", ArrowSource(table.__arrow_c_stream__, True, len(events)), "DataFrame"
         return "columns", _columns(events), "DataFrame"
     if hasattr(events, "__arrow_c_stream__"):
         import pyarrow as pa
 
         # A table exports as often as asked; a reader (or an unknown producer) only once.
         again = isinstance(events, (pa.Table, pa.RecordBatch))
-        return "arrow", ArrowSource(events.__arrow_c_stream__ if again else _once(events), again), type(events).__name__
+        rows = events.num_rows if again else None
+        return "arrow", ArrowSource(events.__arrow_c_stream__ if again else _once(events), again, rows), type(events).__name__
     return "items", events if isinstance(events, (list, tuple)) else list(events), "Python"
 
 

@@ -167,7 +167,7 @@ class Store:
             if kind == "jsonl":
                 raw = self._core.ingest_jsonl(batch, collect, conflicts, batch_size, label, report)
             elif kind == "arrow":
-                raw = self._core.ingest_arrow(batch.stream(), collect, conflicts, batch_size, label, report)
+                raw = self._core.ingest_arrow(batch.stream(), collect, conflicts, batch_size, label, report, batch.rows)
             elif kind == "columns":
                 raw = self._core.ingest_columns(batch, len(events), collect, conflicts, batch_size, label, report)
             else:

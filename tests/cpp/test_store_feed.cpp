@@ -3,6 +3,7 @@
 // batches are written before the whole file is read.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "pursuit/pieces.hpp"
 #include "pursuit/store.hpp"
 
 using namespace pursuit;
@@ -226,6 +228,75 @@ TEST_CASE("a fed file of many blocks: repeats across blocks, batches across bloc
         Store store(f.db);
         const auto feed = jsonl_feed(f.jsonl, OnError::raise);
         CHECK_THROWS_WITH(store.ingest(*feed, options(OnError::raise)), Catch::Contains("(line 33333)"));
+        CHECK(store.stats().events == 0);
+    }
+}
+
+namespace {
+
+// `rows` note events as an Arrow stream of one batch; a type of "nope" on the rows in `bad` (1-based).
+struct NoteStream {
+    ArrowArrayStream s{};
+    NoteStream(std::size_t rows, const std::vector<std::size_t>& bad) {
+        ArrowTableBuilder t(rows);
+        std::vector<std::string> ids, opps, types, notes;
+        std::vector<std::int64_t> at;
+        for (std::size_t i = 1; i <= rows; ++i) {
+            ids.push_back("e-" + std::to_string(i));
+            opps.push_back("O-" + std::to_string(i % 50));
+            types.push_back(std::find(bad.begin(), bad.end(), i) == bad.end() ? "note" : "nope");
+            notes.push_back("note " + std::to_string(i));
+            at.push_back(1'772'416'800'000'000 + static_cast<std::int64_t>(i));
+        }
+        t.strings("id", ids);
+        t.strings("opportunity", opps);
+        t.timestamps("at", at);
+        t.strings("type", types);
+        t.strings("note", notes);
+        std::move(t).export_stream(s);
+    }
+    ~NoteStream() {
+        if (s.release) s.release(&s);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("an Arrow stream fed a slice at a time: read_arrow_stream's events and errors, whole batches", "[store][feed][arrow]") {
+    const std::size_t rows = 2 * kPieceEvents + 123;  // three slices
+    const std::vector<std::size_t> bad = {70000, 130000};
+    NoteStream direct_stream(rows, bad);
+    const auto direct = read_arrow_stream(direct_stream.s, OnError::collect);
+    Files f("arrow");
+    SECTION("collect: every readable row stored, errors in row order, progress from the row count") {
+        Store store(f.db);
+        NoteStream in(rows, bad);
+        std::vector<std::pair<std::size_t, std::size_t>> calls;
+        IngestOptions o = options(OnError::collect);
+        o.batch_size = 30000;  // batches across slices
+        o.progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
+        const auto feed = arrow_feed(in.s, OnError::collect, rows);
+        const auto r = store.ingest(*feed, o);
+        CHECK(r.inserted == rows - 2);
+        REQUIRE(r.errors.size() == 2);
+        CHECK(r.errors[0].line() == 70000);
+        CHECK(r.errors[1].line() == 130000);
+        CHECK(r.errors[1].field() == "type");
+        CHECK(store.events() == direct.events);
+        CHECK(calls.front() == std::make_pair(std::size_t{0}, rows));
+        CHECK(calls.back() == std::make_pair(rows - 2, rows - 2));
+    }
+    SECTION("raise: the error in the second slice leaves nothing stored") {
+        Store store(f.db);
+        NoteStream in(rows, bad);
+        const auto feed = arrow_feed(in.s, OnError::raise);
+        try {
+            store.ingest(*feed, options(OnError::raise));
+            FAIL("no error");
+        } catch (const EventError& err) {
+            CHECK(err.line() == 70000);
+            CHECK(err.event_id() == "e-70000");
+        }
         CHECK(store.stats().events == 0);
     }
 }

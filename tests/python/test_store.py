@@ -329,3 +329,47 @@ def test_a_large_file_is_written_while_parsed_and_an_error_at_its_end_still_stop
     assert [(e.line, e.field) for e in summary.errors] == [(len(lines) - 1, "id"), (len(lines), "kind")]
     assert summary.inserted == len(lines) - 2 == len(store)
     assert sorted(e.id for e in store.events()) == sorted(e.id for e in pursuit.read_jsonl(big, on_error="collect").events)
+
+
+def test_a_table_is_stored_a_slice_at_a_time_with_progress_from_its_rows(tmp_path, stories_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    events = pursuit.read_jsonl(stories_path).events
+    frame = pd.DataFrame([e.to_dict() for e in events])
+    frame["at"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601")
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, tmp_path / "events.parquet", row_group_size=50)
+    expected = [e.to_dict() for e in events]
+    n = len(events)
+    inputs = {
+        "table": (table, n),
+        "parquet": (tmp_path / "events.parquet", n),
+        "reader": (pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=40)), None),
+    }
+    for name, (source, rows) in inputs.items():
+        calls = []
+        store = Store(tmp_path / f"{name}.db")
+        summary = store.ingest(source, batch_size=60, progress=lambda done, total: calls.append((done, total)))
+        assert summary.inserted == n, name
+        assert sorted((e.to_dict() for e in store.events()), key=lambda d: d["id"]) == sorted(expected, key=lambda d: d["id"])
+        assert calls[-1] == (n, n), name
+        if rows is not None:  # known up front: progress from the first batch
+            assert calls[0] == (0, rows) and len(calls) == (n + 59) // 60 + 1, name
+
+
+def test_a_table_with_a_bad_row_late_stores_nothing_under_raise(tmp_path, stories_path):
+    import pyarrow as pa
+
+    frame = pd.DataFrame([e.to_dict() for e in pursuit.read_jsonl(stories_path).events])
+    frame["at"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601")
+    n = len(frame)
+    frame.loc[n - 3, "type"] = "nope"
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    store = Store(tmp_path / "s.db")
+    with pytest.raises(pursuit.EventError) as info:
+        store.ingest(table, batch_size=20)
+    assert info.value.field == "type" and info.value.line == n - 2
+    assert store.stats().events == 0
+    summary = store.ingest(table, batch_size=20, on_error="collect")
+    assert summary.inserted == n - 1 and [e.line for e in summary.errors] == [n - 2]

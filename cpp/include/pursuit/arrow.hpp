@@ -83,6 +83,22 @@ inline std::optional<std::int64_t> whole_float(double d) {
     if (d != std::floor(d) || !(std::fabs(d) < 9.0e15)) return std::nullopt;
     return static_cast<std::int64_t>(d);
 }
+// The same a slice of up to `rows` rows at a time, when asked: next() fills
+// `out` with the next slice's events and errors (`out.rows` counts the rows
+// read so far: pass the same `out` each time) and is false at the end. The
+// constructor reads the schema; both throw EventError as read_arrow_stream.
+class ArrowPieces {
+public:
+    ArrowPieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows);
+    ~ArrowPieces();
+    ArrowPieces(const ArrowPieces&) = delete;
+    ArrowPieces& operator=(const ArrowPieces&) = delete;
+    bool next(ArrowEvents& out);
+
+private:
+    struct State;
+    std::unique_ptr<State> s_;
+};
 // The same a slice of up to `rows` rows at a time: `piece` gets each slice's
 // events and errors (`rows` counts the rows read so far) and returns false to stop.
 void read_arrow_pieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows,

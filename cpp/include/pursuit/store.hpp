@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "pursuit/arrow.hpp"
 #include "pursuit/json.hpp"
 
 namespace pursuit {
@@ -77,6 +78,11 @@ public:
 // stays bounded whatever the file's size (a few blocks of lines, and 24 bytes
 // an event to judge repeated ids).
 std::unique_ptr<EventFeed> jsonl_feed(const std::string& path, OnError on_error);
+// An Arrow stream (which stays the caller's to release) as an EventFeed, a
+// slice of rows at a time, with read_arrow_stream's events and errors; `rows`,
+// if the caller knows how many the stream holds, is the total until it is read.
+std::unique_ptr<EventFeed> arrow_feed(ArrowArrayStream& stream, OnError on_error,
+                                      std::optional<std::size_t> rows = std::nullopt);
 
 struct StoreStats {
     std::size_t events = 0, opportunities = 0, batches = 0;
