@@ -103,8 +103,15 @@ def _parquet_stream(path: str) -> Any:
     """A Parquet file or directory as an Arrow C stream, read in record batches."""
     import pyarrow as pa
     import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
 
     try:
+        if os.path.isfile(path):
+            # Batch by batch within each row group: a scanner decodes a whole row group
+            # (a million rows by default) and reads ahead, several times the memory.
+            file = pq.ParquetFile(path)
+            return pa.RecordBatchReader.from_batches(
+                file.schema_arrow, file.iter_batches(batch_size=PIECE_EVENTS)).__arrow_c_stream__()
         dataset = ds.dataset(path, format="parquet")
         # Files of a directory may each have their own columns: read them all, not the first one's.
         schema = pa.unify_schemas([fragment.physical_schema for fragment in dataset.get_fragments()])
