@@ -61,6 +61,21 @@ py::dict ingest(Store& store, Parsed& parsed, bool collect_errors, bool collect_
     return summary(r, parsed.errors);
 }
 
+// An input read while the store writes: `make_feed(on_error)` is called, and
+// the feed read, with the GIL released.
+template <class MakeFeed>
+py::dict ingest_fed(Store& store, MakeFeed make_feed, bool collect_errors, bool collect_conflicts,
+                    std::size_t batch_size, const std::string& source, const py::object& progress) {
+    const IngestOptions options = options_for(collect_conflicts, batch_size, source, progress);
+    IngestResult r;
+    {
+        py::gil_scoped_release release;  // a producer that needs Python takes the GIL itself
+        const auto feed = make_feed(collect_errors ? OnError::collect : OnError::raise);
+        r = store.ingest(*feed, options);
+    }
+    return summary(r, r.errors);
+}
+
 }  // namespace
 
 void register_store(py::module_& m) {
@@ -110,31 +125,18 @@ void register_store(py::module_& m) {
              [](Store& s, const py::capsule& stream, bool collect_errors, bool collect_conflicts,
                 std::size_t batch_size, const std::string& source, const py::object& progress,
                 std::optional<std::size_t> rows) {
-                 // Read a slice of rows at a time while the store writes (see arrow_feed).
-                 const IngestOptions options = options_for(collect_conflicts, batch_size, source, progress);
-                 ArrowArrayStream& in = stream_of(stream);
-                 IngestResult r;
-                 {
-                     py::gil_scoped_release release;  // a producer that needs Python takes the GIL itself
-                     const auto feed = arrow_feed(in, collect_errors ? OnError::collect : OnError::raise, rows);
-                     r = s.ingest(*feed, options);
-                 }
-                 return summary(r, r.errors);
+                 ArrowArrayStream& in = stream_of(stream);  // a slice of rows at a time (arrow_feed)
+                 return ingest_fed(s, [&](OnError on_error) { return arrow_feed(in, on_error, rows); }, collect_errors,
+                                   collect_conflicts, batch_size, source, progress);
              },
              py::arg("stream"), py::arg("collect_errors"), py::arg("collect_conflicts"), py::arg("batch_size"),
              py::arg("source"), py::arg("progress"), py::arg("rows") = py::none())
         .def("ingest_jsonl",
              [](Store& s, const std::string& path, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
                 const std::string& source, const py::object& progress) {
-                 // Read and parsed a block at a time while the store writes (see jsonl_feed).
-                 const IngestOptions options = options_for(collect_conflicts, batch_size, source, progress);
-                 IngestResult r;
-                 {
-                     py::gil_scoped_release release;
-                     const auto feed = jsonl_feed(path, collect_errors ? OnError::collect : OnError::raise);
-                     r = s.ingest(*feed, options);
-                 }
-                 return summary(r, r.errors);
+                 // A block of lines at a time (jsonl_feed).
+                 return ingest_fed(s, [&](OnError on_error) { return jsonl_feed(path, on_error); }, collect_errors,
+                                   collect_conflicts, batch_size, source, progress);
              })
         // (events, messages of the rows set aside); with collect=False an unreadable row raises.
         .def("events",
