@@ -142,10 +142,27 @@ def _is_parquet(path: str) -> bool:
     return False
 
 
+def _holds_numpy_time(cells: Any, depth: int = 0) -> bool:
+    """Whether numpy datetime64 values sit among other values (a list's items count too);
+    lists nested deeper than events have count as yes: the numpy path judges them."""
+    for x in cells:
+        if isinstance(x, np.datetime64):
+            return True
+        if isinstance(x, (list, tuple, np.ndarray)) and (depth >= 2 or np.ndim(x) == 0 or _holds_numpy_time(x, depth + 1)):
+            return True
+    return False
+
+
 def _frame_stream(df: pd.DataFrame) -> Any:
     """A pandas DataFrame as an Arrow table, or None when Arrow cannot type a column."""
     import pyarrow as pa
 
+    for i in range(df.shape[1]):
+        col = df.iloc[:, i]
+        # pyarrow 26 crashes the process converting numpy datetime64 mixed with numpy
+        # scalars of other types: those columns take the numpy path.
+        if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) == "mixed" and _holds_numpy_time(col):
+            return None
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
     except Exception:  # noqa: BLE001 - whatever Arrow cannot convert (mixed kinds, an int past 64 bits,
