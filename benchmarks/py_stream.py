@@ -242,9 +242,43 @@ def _fall_back(rng, out, active, add, chat, contact, prove, c2, c6, again):
 
 def generate(n: int, seed: int) -> list[dict]:
     """The stream: every opportunity's story, interleaved by time, ids in arrival order."""
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
+    rows = list(_timed_events(random.Random(seed), range(n)))
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    return [{"id": f"e-{n_:07d}", **d} for n_, (_, _, _, d) in enumerate(rows)]
+
+
+def write_stream(n: int, seed: int, path: str, chunk: int = 50_000) -> int:
+    """The same stream as ``generate(n, seed)``, written as JSON Lines without holding
+    it: sorted runs of ``chunk`` opportunities on disk, then merged. Returns the events."""
+    import heapq
+    import json
+    import os
+    import tempfile
+
+    rng, runs = random.Random(seed), []
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(path))) as tmp:
+        for start in range(0, n, chunk):
+            rows = sorted(_timed_events(rng, range(start, min(n, start + chunk))), key=lambda r: (r[0], r[1], r[2]))
+            runs.append(os.path.join(tmp, f"run-{len(runs)}"))
+            with open(runs[-1], "w", encoding="utf-8") as fh:  # fixed-width keys: text order is (t, i, k) order
+                fh.writelines(f"{t:012d}\t{i:09d}\t{k:04d}\t{json.dumps(d, ensure_ascii=False)[1:]}\n"
+                              for t, i, k, d in rows)
+        files = [open(r, encoding="utf-8") for r in runs]
+        count = 0
+        try:
+            with open(path, "w", encoding="utf-8") as out:
+                for line in heapq.merge(*files):
+                    out.write(f'{{"id": "e-{count:07d}", {line.split(chr(9), 3)[3]}')
+                    count += 1
+        finally:
+            for fh in files:
+                fh.close()
+    return count
+
+
+def _timed_events(rng: random.Random, opportunities: range):
+    """(time, opportunity, place in its story, event without id) for each event of each story."""
+    for i in opportunities:
         story = _story(rng, i)
         oid = f"OPP-{i:06d}"
         suffix, offset = rng.choice(OFFSETS)
@@ -259,9 +293,4 @@ def generate(n: int, seed: int) -> list[dict]:
             d.update(fields)
             if etype == "note" or rng.random() < 0.1:
                 d["note"] = rng.choice(NOTES)
-            rows.append((t, i, k, d))
-    rows.sort(key=lambda r: (r[0], r[1], r[2]))
-    events = []
-    for n_, (_, _, _, d) in enumerate(rows):
-        events.append({"id": f"e-{n_:07d}", **d})
-    return events
+            yield t, i, k, d

@@ -45,15 +45,15 @@ py::int_ whole_number(const char* cell, char kind, std::size_t size) {
 }  // namespace
 
 // Items are _core.Event objects or dicts; a bad dict is an error naming its position.
-Parsed parse_items(const py::sequence& items) {
+Parsed parse_items(const py::sequence& items) { return parse_items(items, 0, py::len(items)); }
+
+Parsed parse_items(const py::sequence& items, std::size_t first, std::size_t last) {
     Parsed p;
     std::vector<Event> owned;
-    const auto size = static_cast<std::size_t>(py::len(items));
-    owned.reserve(size);  // Events are large: growing the vector would move them all, repeatedly
-    p.events.reserve(size);
-    std::size_t n = 0;
-    for (auto item : items) {
-        ++n;
+    owned.reserve(last - first);  // Events are large: growing the vector would move them all, repeatedly
+    p.events.reserve(last - first);
+    for (std::size_t n = first + 1; n <= last; ++n) {
+        const py::object item = items[n - 1];
         if (py::isinstance<Event>(item)) {
             p.events.push_back(item.cast<const Event*>());
             continue;
@@ -75,7 +75,9 @@ Parsed parse_items(const py::sequence& items) {
 // DataFrame columns (numpy arrays) Arrow cannot type: each row becomes a dict
 // of its non-null cells, read as any dict is. Whole numbers in a float column
 // count as whole (pandas keeps integers with gaps as floats), as in a table.
-Parsed parse_columns(const py::dict& columns, std::size_t rows) {
+Parsed parse_columns(const py::dict& columns, std::size_t rows) { return parse_columns(columns, rows, 0, rows); }
+
+Parsed parse_columns(const py::dict& columns, std::size_t rows, std::size_t first, std::size_t last) {
     // What each cell needs, looked up once per column rather than per cell.
     struct Column {
         py::str key;
@@ -98,8 +100,8 @@ Parsed parse_columns(const py::dict& columns, std::size_t rows) {
     }
     Parsed p;
     std::vector<Event> owned;
-    owned.reserve(rows);
-    for (std::size_t i = 0; i < rows; ++i) {
+    owned.reserve(last - first);
+    for (std::size_t i = first; i < last; ++i) {
         py::dict row;
         for (const Column& c : cols) {
             const char* cell = c.data + i * c.stride;

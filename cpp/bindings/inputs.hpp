@@ -27,8 +27,12 @@ struct Parsed {
 
 // Items are _core.Event objects (borrowed, not copied) or dicts.
 Parsed parse_items(const pybind11::sequence& items);
+// Items [first, last) of them, numbered from the sequence's start.
+Parsed parse_items(const pybind11::sequence& items, std::size_t first, std::size_t last);
 // One numpy array per column; null cells are left out of their event.
 Parsed parse_columns(const pybind11::dict& columns, std::size_t rows);
+// Rows [first, last) of them, numbered from the first row.
+Parsed parse_columns(const pybind11::dict& columns, std::size_t rows, std::size_t first, std::size_t last);
 // Borrows the batch's events.
 Parsed parse_batch(const EventBatch& batch);
 // Reads the file with the GIL released.

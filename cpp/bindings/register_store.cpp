@@ -3,7 +3,12 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <memory>
+
+#include "block_feed.hpp"
 #include "inputs.hpp"
+#include "pursuit/pieces.hpp"
 #include "pursuit/store.hpp"
 #include "register.hpp"
 
@@ -48,18 +53,38 @@ py::dict summary(const IngestResult& r, const std::vector<EventError>& input_err
     return out;
 }
 
-py::dict ingest(Store& store, Parsed& parsed, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
-                const std::string& source, const py::object& progress) {
-    // Unreadable events stop a raising ingest before anything is written.
-    if (!collect_errors && !parsed.errors.empty()) throw parsed.errors.front();
-    const IngestOptions options = options_for(collect_conflicts, batch_size, source, progress);
-    IngestResult r;
-    {
-        py::gil_scoped_release release;
-        r = store.ingest(parsed.events, options);
+// Python's events (dicts, Events, a frame's columns) converted a slice at a
+// time, with the GIL taken for each: only a few slices' events exist at once.
+class PythonFeed final : public BlockFeed {
+public:
+    using Convert = std::function<Parsed(std::size_t first, std::size_t last)>;
+    PythonFeed(Convert convert, std::size_t rows, OnError on_error)
+        : BlockFeed(on_error), convert_(std::move(convert)), rows_(rows) {}
+
+private:
+    struct Slice : Block {
+        Parsed parsed;
+    };
+
+    std::optional<std::size_t> upper_bound() override { return rows_; }
+
+    void read_block() override {
+        const std::size_t last = std::min(rows_, read_ + kPieceEvents);
+        auto block = std::make_unique<Slice>();
+        {
+            py::gil_scoped_acquire acquire;
+            block->parsed = convert_(read_, last);
+        }
+        read_ = last;
+        ended_ = read_ == rows_;
+        for (auto& err : block->parsed.errors) report(std::move(err));  // collect only: raise has thrown
+        block->taken = std::move(block->parsed.events);  // into `parsed.owned`, which a move keeps in place
+        add(std::move(block));
     }
-    return summary(r, parsed.errors);
-}
+
+    Convert convert_;
+    std::size_t rows_, read_ = 0;
+};
 
 // An input read while the store writes: `make_feed(on_error)` is called, and
 // the feed read, with the GIL released.
@@ -112,14 +137,21 @@ void register_store(py::module_& m) {
         .def("ingest_items",
              [](Store& s, const py::sequence& items, bool collect_errors, bool collect_conflicts, std::size_t batch_size,
                 const std::string& source, const py::object& progress) {
-                 Parsed p = parse_items(items);
-                 return ingest(s, p, collect_errors, collect_conflicts, batch_size, source, progress);
+                 const auto convert = [&items](std::size_t first, std::size_t last) {
+                     return parse_items(items, first, last);
+                 };
+                 const std::size_t rows = py::len(items);
+                 return ingest_fed(s, [&](OnError on_error) { return std::make_unique<PythonFeed>(convert, rows, on_error); },
+                                   collect_errors, collect_conflicts, batch_size, source, progress);
              })
         .def("ingest_columns",
              [](Store& s, const py::dict& columns, std::size_t rows, bool collect_errors, bool collect_conflicts,
                 std::size_t batch_size, const std::string& source, const py::object& progress) {
-                 Parsed p = parse_columns(columns, rows);
-                 return ingest(s, p, collect_errors, collect_conflicts, batch_size, source, progress);
+                 const auto convert = [&columns, rows](std::size_t first, std::size_t last) {
+                     return parse_columns(columns, rows, first, last);
+                 };
+                 return ingest_fed(s, [&](OnError on_error) { return std::make_unique<PythonFeed>(convert, rows, on_error); },
+                                   collect_errors, collect_conflicts, batch_size, source, progress);
              })
         .def("ingest_arrow",
              [](Store& s, const py::capsule& stream, bool collect_errors, bool collect_conflicts,

@@ -2,7 +2,11 @@
 // so that ingesting the same events again changes nothing.
 #include <algorithm>
 #include <chrono>
-#include <future>
+#include <exception>
+#include <memory>
+#include <utility>
+
+#include <tbb/task_group.h>
 
 #include "store_impl.hpp"
 
@@ -41,6 +45,46 @@ std::vector<std::string> write_bodies(const std::vector<const Event*>& events) {
 
 // Below this many events a thread costs more than it saves.
 constexpr std::size_t kThreadedBatch = 512;
+
+// The text of the next batch, written by a TBB task while this one inserts.
+class BodiesAhead {
+public:
+    BodiesAhead() : tasks_(std::make_unique<tbb::task_group>()) {}
+    BodiesAhead(const BodiesAhead&) = delete;
+    BodiesAhead& operator=(const BodiesAhead&) = delete;
+    ~BodiesAhead() { wait(); }  // the task reads the caller's events: never outlive it
+
+    void start(const std::vector<const Event*>& events) {
+        started_ = true;
+        if (events.size() < kThreadedBatch) return write(events);
+        running_ = true;
+        tasks_->run([this, &events] { write(events); });
+    }
+    bool started() const { return started_; }
+    std::vector<std::string> take() {
+        wait();
+        started_ = false;
+        if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+        return std::move(bodies_);
+    }
+
+private:
+    void write(const std::vector<const Event*>& events) {
+        try {
+            bodies_ = write_bodies(events);
+        } catch (...) {  // kept for take(): a task must not throw into the group
+            error_ = std::current_exception();
+        }
+    }
+    void wait() {
+        if (running_) tasks_->wait();
+        running_ = false;
+    }
+    std::unique_ptr<tbb::task_group> tasks_;  // its destructor may throw: ours waits first
+    std::vector<std::string> bodies_;
+    std::exception_ptr error_;
+    bool started_ = false, running_ = false;
+};
 
 }  // namespace
 
@@ -99,14 +143,13 @@ IngestResult Store::ingest(EventFeed& feed, const IngestOptions& options) {
     try {
         std::vector<const Event*> current = feed.next(size), upcoming;
         std::vector<std::string> bodies = write_bodies(current);
-        std::future<std::vector<std::string>> next_bodies;
+        BodiesAhead next_bodies;
         while (!current.empty()) {
             // Once nothing can raise any more, the next batch's text is written on
             // another thread while this one inserts.
             if (feed.checked() && feed.total()) {
                 upcoming = feed.next(size);
-                next_bodies = std::async(upcoming.size() >= kThreadedBatch ? std::launch::async : std::launch::deferred,
-                                         write_bodies, std::cref(upcoming));
+                next_bodies.start(upcoming);
             }
             if (!open) {
                 s.exec("BEGIN IMMEDIATE");
@@ -150,8 +193,8 @@ IngestResult Store::ingest(EventFeed& feed, const IngestOptions& options) {
             done += current.size();
             unreported.push_back(done);
             report();
-            if (next_bodies.valid()) {
-                bodies = next_bodies.get();  // first: the writing thread reads `upcoming`
+            if (next_bodies.started()) {
+                bodies = next_bodies.take();  // first: the writing task reads `upcoming`
                 current = std::move(upcoming);
             } else {
                 current = feed.next(size);

@@ -373,3 +373,33 @@ def test_a_table_with_a_bad_row_late_stores_nothing_under_raise(tmp_path, storie
     assert store.stats().events == 0
     summary = store.ingest(table, batch_size=20, on_error="collect")
     assert summary.inserted == n - 1 and [e.line for e in summary.errors] == [n - 2]
+
+
+@pytest.mark.parametrize("shape", ["dicts", "events", "numpy columns"])
+def test_python_events_are_stored_a_slice_at_a_time_and_a_bad_one_late_stores_nothing(tmp_path, sample_path, shape):
+    # More than one slice (65,536 events) of dicts, Events or a frame's numpy columns:
+    # converted a slice at a time, judged as one input.
+    dicts = [json.loads(line) for line in scaled_sample(sample_path, 70_000)]
+    n = len(dicts)
+    dicts[n - 2] = {**dicts[n - 2], "type": "nope"}
+    if shape == "events":
+        items = [pursuit.Event.from_dict(d) for d in dicts[: n - 2]] + dicts[n - 2:]
+    elif shape == "numpy columns":
+        items = pd.DataFrame(dicts)
+        items["amount"] = items["amount"].astype(object)
+        items.loc[0, "amount"] = "12.5"  # a string among numbers: Arrow cannot type it, numpy reads it
+        assert pursuit._inputs.batch_input(items)[0] == "columns"
+    else:
+        items = dicts
+    store = Store(tmp_path / "s.db")
+    with pytest.raises(EventError) as info:
+        store.ingest(items, batch_size=5_000)
+    first = (1, "amount", dicts[0]["id"]) if shape == "numpy columns" else (n - 1, "type", dicts[n - 2]["id"])
+    assert (info.value.line, info.value.field, info.value.event_id) == first
+    assert len(store) == 0 and store.stats().batches == 0
+    calls = []
+    summary = store.ingest(items, batch_size=5_000, on_error="collect", progress=lambda done, total: calls.append((done, total)))
+    assert [(e.line, e.field) for e in summary.errors] == ([(1, "amount")] if shape == "numpy columns" else []) + [(n - 1, "type")]
+    assert summary.inserted == len(store) == n - 1 - (shape == "numpy columns")
+    read = n - len(summary.errors)  # the exact count, once all is read
+    assert calls[0] == (0, n) and calls[-1] == (read, read)
