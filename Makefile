@@ -68,7 +68,7 @@ bench: $(STAMPS)/install
 # minute per harness; `make fuzz` the long run (FUZZ_SECONDS per harness).
 FUZZ_SECONDS ?= 600
 FUZZ_SHORT_SECONDS ?= 60
-FUZZ_HARNESSES ?= jsonl event_value playbook pipeline py_jsonl py_dicts py_frame py_playbook
+FUZZ_HARNESSES ?= jsonl event_value playbook pipeline py_jsonl py_dicts py_frame py_arrow py_playbook
 
 build/fuzz/build.ninja: $(STAMPS)/install CMakeLists.txt tests/fuzz/cpp/CMakeLists.txt
 	$(CMAKE) -S . -B build/fuzz $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \

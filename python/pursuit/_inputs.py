@@ -37,8 +37,17 @@ def _input_error(where: str, reason: str, column: str | None = None) -> EventErr
     return err
 
 
+def _no_nul(names: list[str], what: str) -> None:
+    """Arrow's C interface ends a column name at a NUL: refuse such a name rather than misread it."""
+    for name in names:
+        if "\x00" in name:
+            raise _input_error(f"{what}, column {name!r}", "the column name holds a NUL character (\\x00); rename the column",
+                               name)
+
+
 def _unique_names(df: pd.DataFrame) -> None:
     names = [str(name) for name in df.columns]
+    _no_nul(names, "DataFrame")
     seen: set[str] = set()
     for name in names:
         try:
@@ -194,6 +203,8 @@ def batch_input(events: Any) -> tuple[str, Any, str]:
     if hasattr(events, "__arrow_c_stream__"):
         import pyarrow as pa
 
+        if isinstance(events, (pa.Table, pa.RecordBatch, pa.RecordBatchReader)):
+            _no_nul(events.schema.names, type(events).__name__)
         # A table exports as often as asked; a reader (or an unknown producer) only once.
         again = isinstance(events, (pa.Table, pa.RecordBatch))
         rows = events.num_rows if again else None

@@ -151,6 +151,11 @@ def test_naive_times_repeated_columns_and_unsupported_types_are_refused():
     twice = pa.Table.from_arrays(base.columns + [base["name"]], names=base.column_names + ["name"])
     with pytest.raises(EventError, match="2 columns named 'name'"):
         Pipeline().apply(twice)
+    for nul in (base.rename_columns([*base.column_names[:-1], "na\x00me"]),
+                base.rename_columns([*base.column_names[:-1], "na\x00me"]).to_pandas()):
+        with pytest.raises(EventError, match="holds a NUL character") as info:  # the C interface would cut it to 'na'
+            Pipeline().apply(nul)
+        assert info.value.field == "na\x00me"
     binary = base.append_column("amount", pa.array([b"1"], pa.binary()))
     with pytest.raises(EventError, match="Arrow type 'z'"):
         Pipeline().apply(binary)

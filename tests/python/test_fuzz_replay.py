@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FUZZ = ROOT / "tests" / "fuzz"
 REPLAY = FUZZ / "python" / "replay.py"
 KNOWN = FUZZ / "known-findings.txt"
-HARNESSES = ["py_jsonl", "py_dicts", "py_frame", "py_playbook"]
+HARNESSES = ["py_jsonl", "py_dicts", "py_frame", "py_arrow", "py_playbook"]
 
 sys.path.insert(0, str(FUZZ / "python"))
 import _fuzzlib  # noqa: E402 - the harnesses' directory, added above
