@@ -154,7 +154,7 @@ py::capsule outcomes(const PyPipeline& self) {
         py::gil_scoped_release release;
         for (const auto& br : rs) {
             const Record& r = self.pipeline.record(br);
-            const Opportunity* opp = br.opportunity >= 0 ? &self.pipeline.at(static_cast<std::size_t>(br.opportunity)) : nullptr;
+            const Opportunity* opp = br.named() ? &self.pipeline.at(br.opportunity) : nullptr;
             event_id.push_back(r.event_id);
             opportunity.push_back(opp ? opp->id() : std::string());
             at.push_back(r.at);

@@ -19,7 +19,7 @@
 
 namespace pursuit {
 namespace {
-constexpr std::uint32_t kUnknown = UINT32_MAX;  // no opportunity (yet)
+constexpr std::uint32_t kUnknown = BatchRecord::kNone;  // no opportunity (yet)
 
 std::string unknown_opportunity(const Event& e) {
     return "unknown opportunity " + quote(e.opportunity) + ": its first event must be 'open'";
@@ -111,9 +111,8 @@ void Pipeline::Intake::reject(std::size_t position, const Event& e, std::string 
 std::string_view Pipeline::Intake::id_at(std::size_t position) const {
     const BatchRecord& entry = out_[position];
     if (entry.rejected) return entry.rejected->event_id;
-    if (entry.history_index >= 0)
-        return p_.opportunities_[static_cast<std::size_t>(entry.opportunity)].history().event_id(
-            static_cast<std::size_t>(entry.history_index));
+    if (entry.history_index != BatchRecord::kNone)
+        return p_.opportunities_[entry.opportunity].history().event_id(entry.history_index);
     const auto w = std::lower_bound(waiting_.begin(), waiting_.end(), position,
                                     [](const Waiting& x, std::size_t p) { return x.position < p; });
     return w != waiting_.end() && w->position == position ? std::string_view(w->event.id) : std::string_view();
@@ -169,7 +168,7 @@ bool Pipeline::Intake::add(const std::vector<const Event*>& piece, bool more) {
             suspects, known, [&](std::uint32_t i) -> const Event& { return *piece[i]; },
             [&](std::uint32_t i, std::uint32_t opp, std::string reason) {
                 reject(base + i, *piece[i], std::move(reason));
-                out_[base + i].opportunity = opp == kUnknown ? -1 : static_cast<std::int64_t>(opp);
+                out_[base + i].opportunity = opp;  // kUnknown is BatchRecord::kNone
             });
     }
 
@@ -234,7 +233,7 @@ bool Pipeline::Intake::add(const std::vector<const Event*>& piece, bool more) {
     // A repeat refused above still names its opportunity, if the input opened it.
     for (std::uint32_t i = 0; i < piece.size(); ++i) {
         BatchRecord& entry = out_[base + i];
-        if (!entry.rejected || entry.opportunity >= 0 || where[joined.size() + i] != kUnknown) continue;
+        if (!entry.rejected || entry.named() || where[joined.size() + i] != kUnknown) continue;
         const std::uint32_t known = p_.place(piece[i]->opportunity);
         if (known != kUnknown) entry.opportunity = known;
         else if (more) unnamed_.emplace_back(base + i, piece[i]->opportunity);
@@ -272,6 +271,8 @@ bool Pipeline::Intake::add(const std::vector<const Event*>& piece, bool more) {
     std::vector<std::uint32_t> groups;  // the opportunities this piece touches
     for (std::uint32_t o = 0; o + 1 < start.size(); ++o) {
         if (start[o] == start[o + 1]) continue;
+        if (p_.opportunities_[o].history().size() + (start[o + 1] - start[o]) >= BatchRecord::kNone)
+            throw std::length_error("an opportunity's history is limited to 4,294,967,294 events");
         groups.push_back(o);
         if (unordered[o])  // stable: ties keep the input's order
             std::stable_sort(order.begin() + start[o], order.begin() + start[o + 1],
@@ -288,11 +289,11 @@ bool Pipeline::Intake::add(const std::vector<const Event*>& piece, bool more) {
         for (std::uint32_t k = start[o]; k < start[o + 1]; ++k) {
             const Event& e = *slots[order[k]];
             BatchRecord& entry = out_[slot_at[order[k]]];
-            entry.opportunity = static_cast<std::int64_t>(o);
+            entry.opportunity = o;
             if (opp.apply(e, record) == Verdict::rejected)
                 entry.rejected = std::make_unique<Record>(record);
             else
-                entry.history_index = static_cast<std::int64_t>(opp.history().size()) - 1;
+                entry.history_index = static_cast<std::uint32_t>(opp.history().size() - 1);
         }
     };
     if (threads_ == 1 || order.size() < 4096) {
@@ -327,9 +328,8 @@ std::vector<BatchRecord> Pipeline::Intake::finish() {
         p_.applied_current_ = false;  // built when a later input needs it
     } else {
         for (const BatchRecord& entry : out_)
-            if (entry.history_index >= 0)
-                p_.applied_.insert(hash_id(p_.opportunities_[static_cast<std::size_t>(entry.opportunity)].history().event_id(
-                    static_cast<std::size_t>(entry.history_index))));
+            if (entry.history_index != BatchRecord::kNone)
+                p_.applied_.insert(hash_id(p_.opportunities_[entry.opportunity].history().event_id(entry.history_index)));
     }
     open_ = false;
     return std::move(out_);

@@ -59,7 +59,7 @@ TEST_CASE("unknown opportunities and repeated ids are rejected, the rest applies
     Pipeline p;
     const auto out = p.apply(events);
     CHECK(p.record(out[0]).verdict == Verdict::accepted);
-    CHECK(out[1].opportunity == -1);
+    CHECK_FALSE(out[1].named());
     CHECK(p.record(out[1]).reason == "unknown opportunity 'OPP-9': its first event must be 'open'");
     CHECK(p.record(out[2]).reason == "duplicate event id 'OPP-1/e-1' in this batch");
     CHECK(p.at(0).history().size() == 1);
@@ -152,7 +152,7 @@ TEST_CASE("a shuffled batch with repeats and strays gives what applying each opp
         CHECK(rejected == 4);
         CHECK(p.size() == 60);
         CHECK(p.record(out[across]).reason == "duplicate event id '" + repeat_other.id + "' in this batch");
-        CHECK(out[across].opportunity == static_cast<std::int64_t>(*p.find(repeat_other.opportunity)));
+        CHECK(out[across].opportunity == *p.find(repeat_other.opportunity));
     }
 }
 
@@ -305,7 +305,7 @@ TEST_CASE("an open refused for its id creates no opportunity", "[pipeline][error
     again.id = open_a.id;
     const auto out = p.apply(std::vector<Event>{again});
     CHECK(p.verdict(out.front()) == Verdict::rejected);
-    CHECK(out.front().opportunity == -1);
+    CHECK_FALSE(out.front().named());
     CHECK_FALSE(p.find("OPP-C"));
     CHECK(p.size() == 1);
 }

@@ -18,10 +18,13 @@ namespace pursuit {
 
 // What one event of a batch did, in the batch's order: a place in its
 // opportunity's history (no copy), or the record of a rejected event.
+// 16 bytes an event: a batch keeps one per event for as long as its answer is read.
 struct BatchRecord {
-    std::int64_t opportunity = -1;    // index in the pipeline; -1 when the event named no known opportunity
-    std::int64_t history_index = -1;  // -1 when rejected
+    static constexpr std::uint32_t kNone = UINT32_MAX;
+    std::uint32_t opportunity = kNone;    // index in the pipeline; kNone when the event named no known opportunity
+    std::uint32_t history_index = kNone;  // kNone when rejected
     std::unique_ptr<Record> rejected;
+    bool named() const { return opportunity != kNone; }
 };
 
 // One row per opportunity, as columns (for DataFrames built without Python objects per cell).
@@ -70,15 +73,12 @@ public:
     // The record a batch entry points at.
     Record record(const BatchRecord& entry) const {
         return entry.rejected ? *entry.rejected
-                              : opportunities_[static_cast<std::size_t>(entry.opportunity)]
-                                    .history()[static_cast<std::size_t>(entry.history_index)];
+                              : opportunities_[entry.opportunity].history()[entry.history_index];
     }
     // Its verdict alone, without rebuilding the record.
     Verdict verdict(const BatchRecord& entry) const {
         return entry.rejected ? entry.rejected->verdict
-                              : opportunities_[static_cast<std::size_t>(entry.opportunity)]
-                                    .history()
-                                    .verdict(static_cast<std::size_t>(entry.history_index));
+                              : opportunities_[entry.opportunity].history().verdict(entry.history_index);
     }
 
 private:
