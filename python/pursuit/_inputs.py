@@ -152,13 +152,18 @@ def _is_parquet(path: str) -> bool:
 
 
 def _holds_numpy_time(cells: Any, depth: int = 0) -> bool:
-    """Whether numpy datetime64 values sit among other values (a list's items count too);
-    lists nested deeper than events have count as yes: the numpy path judges them."""
+    """Whether numpy datetime64 values sit among other values (the items of lists and the
+    values of dicts count too); nesting deeper than events have counts as yes: the numpy
+    path judges it."""
     for x in cells:
         if isinstance(x, np.datetime64):
             return True
-        if isinstance(x, (list, tuple, np.ndarray)) and (depth >= 2 or np.ndim(x) == 0 or _holds_numpy_time(x, depth + 1)):
-            return True
+        if isinstance(x, np.ndarray):
+            if x.ndim == 0 or x.dtype.kind in "mMO":
+                return True
+        elif isinstance(x, (list, tuple, dict)):
+            if depth >= 2 or _holds_numpy_time(x.values() if isinstance(x, dict) else x, depth + 1):
+                return True
     return False
 
 
