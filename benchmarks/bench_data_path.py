@@ -30,7 +30,7 @@ PATHS = ["jsonl", "parquet", "arrow", "dataframe", "dicts", "pytransitions", "pa
 
 def _prepare(n: int, seed: int, folder: str) -> tuple[str, str, int]:
     """The stream as JSON Lines and Parquet, written once per (n, seed)."""
-    from py_stream import write_stream
+    from py_stream import generate, write_stream
 
     jsonl = os.path.join(folder, f"stream-{n}-{seed}.jsonl")
     parquet = jsonl.replace(".jsonl", ".parquet")
@@ -38,35 +38,29 @@ def _prepare(n: int, seed: int, folder: str) -> tuple[str, str, int]:
         write_stream(n, seed, jsonl + ".part")
         os.replace(jsonl + ".part", jsonl)
     if not os.path.exists(parquet):
-        _to_parquet(jsonl, parquet + ".part")
+        _to_parquet(jsonl, parquet + ".part", generate(min(n, 3000), seed))
         os.replace(parquet + ".part", parquet)
     with open(jsonl, encoding="utf-8") as fh:
         count = sum(1 for _ in fh)
     return jsonl, parquet, count
 
 
-def _to_parquet(jsonl: str, parquet: str, rows: int = 1_000_000) -> None:
-    """The JSON Lines file as Parquet, a million rows at a time, typed as pandas types the
-    first million (every kind of event is among them; a field that is not fails)."""
+def _to_parquet(jsonl: str, parquet: str, sample: list[dict], rows: int = 1_000_000) -> None:
+    """The JSON Lines file as Parquet, a million rows at a time, with the columns pandas
+    gives a sample of the same stream (which has every kind of event; a field it lacks fails)."""
     import itertools
 
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    writer = schema = None
-    with open(jsonl, encoding="utf-8") as fh:
+    schema = pa.Schema.from_pandas(pd.DataFrame(sample), preserve_index=False)
+    with open(jsonl, encoding="utf-8") as fh, pq.ParquetWriter(parquet, schema) as writer:
         while chunk := [json.loads(line) for line in itertools.islice(fh, rows)]:
             df = pd.DataFrame(chunk)
-            if schema is None:
-                schema = pa.Schema.from_pandas(df, preserve_index=False)
-                writer = pq.ParquetWriter(parquet, schema)
             if extra := set(df.columns) - set(schema.names):
-                raise SystemExit(f"fields {sorted(extra)} first appear after row {rows:,}")
-            df = df.reindex(columns=schema.names)
-            writer.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False))
-    if writer:
-        writer.close()
+                raise SystemExit(f"fields {sorted(extra)} are not in the sample's columns")
+            writer.write_table(pa.Table.from_pandas(df.reindex(columns=schema.names), schema=schema, preserve_index=False))
 
 
 def _child(path: str, jsonl: str, parquet: str, repeats: int) -> dict:

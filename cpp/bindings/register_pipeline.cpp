@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <tbb/parallel_for.h>
+
 #include "inputs.hpp"
 #include "pursuit/arrow.hpp"
 #include "pursuit/pieces.hpp"
@@ -143,40 +145,60 @@ py::capsule snapshot(const PyPipeline& self, std::optional<std::int64_t> now) {
     return stream_capsule(std::move(t));
 }
 
-// What each event of the latest batch did, in the batch's order.
+// What each event of the latest batch did, in the batch's order. Millions of
+// rows, each read from its opportunity's history: blocks of rows are read on
+// every core, their text laid straight into Arrow's buffers.
 py::capsule outcomes(const PyPipeline& self) {
     const auto& rs = self.records;
-    std::vector<std::string> event_id, opportunity, unmet, reason;
-    std::vector<std::int64_t> at;
-    std::vector<std::int8_t> type, verdict, step_before, step_after, outcome_after, buyer_before, buyer_after;
-    std::vector<std::uint8_t> late, backward;
+    const std::size_t n = rs.size();
+    std::vector<std::int64_t> at(n);
+    std::vector<std::int8_t> type(n), verdict(n), step_before(n), step_after(n), outcome_after(n), buyer_before(n),
+        buyer_after(n);
+    std::vector<std::uint8_t> late(n), backward(n);
+    constexpr std::size_t kBlock = 65536;  // a multiple of 8: blocks' null bits join byte by byte
+    struct Texts {
+        TextColumn event_id{kBlock}, opportunity{kBlock, true}, unmet{kBlock}, reason{kBlock};
+    };
+    std::vector<Texts> texts((n + kBlock - 1) / kBlock);
     {
         py::gil_scoped_release release;
-        for (const auto& br : rs) {
-            const Record& r = self.pipeline.record(br);
-            const Opportunity* opp = br.named() ? &self.pipeline.at(br.opportunity) : nullptr;
-            event_id.push_back(r.event_id);
-            opportunity.push_back(opp ? opp->id() : std::string());
-            at.push_back(r.at);
-            type.push_back(static_cast<std::int8_t>(r.type));
-            verdict.push_back(static_cast<std::int8_t>(r.verdict));
-            step_before.push_back(static_cast<std::int8_t>(r.before.step));
-            step_after.push_back(static_cast<std::int8_t>(r.after.step));
-            outcome_after.push_back(r.after.outcome ? static_cast<std::int8_t>(*r.after.outcome) : std::int8_t{-1});
-            buyer_before.push_back(static_cast<std::int8_t>(r.buyer_before));
-            buyer_after.push_back(static_cast<std::int8_t>(r.buyer_after));
-            late.push_back(r.late_entry);
-            backward.push_back(r.buyer_backward);
+        tbb::parallel_for(std::size_t{0}, texts.size(), [&](std::size_t b) {
+            Texts& text = texts[b];
             std::string codes;
-            if (opp)
-                for (const auto& ref : r.unmet) codes += (codes.empty() ? "" : ",") + opp->requirement(ref).code;
-            unmet.push_back(std::move(codes));
-            reason.push_back(r.reason);
-        }
+            for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+                const Record r = self.pipeline.record(rs[i]);
+                const Opportunity* opp = rs[i].named() ? &self.pipeline.at(rs[i].opportunity) : nullptr;
+                text.event_id.push_back(r.event_id);
+                text.opportunity.push_back(opp ? std::string_view(opp->id()) : std::string_view());
+                at[i] = r.at;
+                type[i] = static_cast<std::int8_t>(r.type);
+                verdict[i] = static_cast<std::int8_t>(r.verdict);
+                step_before[i] = static_cast<std::int8_t>(r.before.step);
+                step_after[i] = static_cast<std::int8_t>(r.after.step);
+                outcome_after[i] = r.after.outcome ? static_cast<std::int8_t>(*r.after.outcome) : std::int8_t{-1};
+                buyer_before[i] = static_cast<std::int8_t>(r.buyer_before);
+                buyer_after[i] = static_cast<std::int8_t>(r.buyer_after);
+                late[i] = r.late_entry;
+                backward[i] = r.buyer_backward;
+                codes.clear();
+                if (opp)
+                    for (const auto& ref : r.unmet) (codes.empty() ? codes : codes += ',') += opp->requirement(ref).code;
+                text.unmet.push_back(codes);
+                text.reason.push_back(r.reason);
+            }
+        });
     }
+    TextColumn event_id(n), opportunity(n, true), unmet(n), reason(n);
+    for (const Texts& text : texts) {
+        event_id.append(text.event_id);
+        opportunity.append(text.opportunity);
+        unmet.append(text.unmet);
+        reason.append(text.reason);
+    }
+    texts.clear();
     ArrowTableBuilder t(rs.size());
-    t.strings("event_id", event_id);
-    t.strings("opportunity", opportunity, true);  // null: the event named no known opportunity
+    t.strings("event_id", std::move(event_id));
+    t.strings("opportunity", std::move(opportunity));  // null: the event named no known opportunity
     t.timestamps("at", at);
     t.codes("type", type, labels<EventType>());
     t.codes("verdict", verdict, labels<Verdict>());
@@ -185,10 +207,10 @@ py::capsule outcomes(const PyPipeline& self) {
     t.codes("outcome_after", outcome_after, labels<Outcome>());
     t.codes("buyer_before", buyer_before, labels<BuyerStage>());
     t.codes("buyer_after", buyer_after, labels<BuyerStage>());
-    t.strings("unmet", unmet);
+    t.strings("unmet", std::move(unmet));
     t.booleans("late_entry", late);
     t.booleans("buyer_backward", backward);
-    t.strings("reason", reason);
+    t.strings("reason", std::move(reason));
     return stream_capsule(std::move(t));
 }
 

@@ -2,6 +2,7 @@
 // array owns its memory through private_data and frees it in its release
 // callback, as the C Data Interface asks.
 #include <cstring>
+#include <stdexcept>
 #include <utility>
 
 #include "pursuit/arrow.hpp"
@@ -40,21 +41,28 @@ std::vector<std::uint8_t> validity(std::size_t rows, Valid valid, std::int64_t& 
     return bits;
 }
 
-std::unique_ptr<Column> text_column(std::string name, const std::vector<std::string>& values, bool empty_is_null) {
+template <class T>
+void append_bytes(std::vector<std::uint8_t>& out, T value) {
+    const std::size_t at = out.size();
+    out.resize(at + sizeof value);
+    std::memcpy(out.data() + at, &value, sizeof value);
+}
+
+std::unique_ptr<Column> text_column(std::string name, TextColumn::Parts parts) {
     auto c = std::make_unique<Column>();
     c->format = "U";
     c->name = std::move(name);
-    c->length = static_cast<std::int64_t>(values.size());
-    std::vector<std::int64_t> offsets{0};
-    std::vector<std::uint8_t> data;
-    for (const auto& s : values) {
-        data.insert(data.end(), s.begin(), s.end());
-        offsets.push_back(static_cast<std::int64_t>(data.size()));
-    }
-    c->buffers = {empty_is_null ? validity(values.size(), [&](std::size_t i) { return !values[i].empty(); }, c->null_count)
-                                : std::vector<std::uint8_t>{},
-                  bytes(offsets), std::move(data)};
+    c->length = static_cast<std::int64_t>(parts.rows);
+    c->null_count = parts.nulls;
+    if (parts.nulls == 0) parts.validity.clear();
+    c->buffers = {std::move(parts.validity), std::move(parts.offsets), std::move(parts.data)};
     return c;
+}
+
+std::unique_ptr<Column> text_column(std::string name, const std::vector<std::string>& values, bool empty_is_null) {
+    TextColumn text(values.size(), empty_is_null);
+    for (const auto& s : values) text.push_back(s);
+    return text_column(std::move(name), std::move(text).parts());
 }
 
 // --- export: schema and array trees that own what they point at ---
@@ -169,12 +177,50 @@ void stream_release(ArrowArrayStream* s) {
 
 }  // namespace
 
+TextColumn::TextColumn(std::size_t rows, bool empty_is_null) : empty_is_null_(empty_is_null) {
+    offsets_.reserve((rows + 1) * sizeof(std::int64_t));
+    append_bytes(offsets_, std::int64_t{0});
+    if (empty_is_null_) validity_.reserve((rows + 7) / 8);
+}
+
+void TextColumn::push_back(std::string_view text) {
+    data_.insert(data_.end(), text.begin(), text.end());
+    append_bytes(offsets_, static_cast<std::int64_t>(data_.size()));
+    if (empty_is_null_) {
+        if (rows_ % 8 == 0) validity_.push_back(0);
+        if (text.empty()) ++nulls_;
+        else validity_.back() |= static_cast<std::uint8_t>(1u << (rows_ % 8));
+    }
+    ++rows_;
+}
+
+void TextColumn::append(const TextColumn& more) {
+    if (empty_is_null_ && rows_ % 8 != 0) throw std::logic_error("TextColumn::append: validity bits not on a byte boundary");
+    const auto base = static_cast<std::int64_t>(data_.size());
+    data_.insert(data_.end(), more.data_.begin(), more.data_.end());
+    for (std::size_t i = 1; i <= more.rows_; ++i) {
+        std::int64_t end;
+        std::memcpy(&end, more.offsets_.data() + i * sizeof end, sizeof end);
+        append_bytes(offsets_, base + end);
+    }
+    if (empty_is_null_) validity_.insert(validity_.end(), more.validity_.begin(), more.validity_.end());
+    rows_ += more.rows_;
+    nulls_ += more.nulls_;
+}
+
+TextColumn::Parts TextColumn::parts() && {
+    return {std::move(offsets_), std::move(data_), std::move(validity_), rows_, nulls_};
+}
+
 ArrowTableBuilder::ArrowTableBuilder(std::size_t rows) : rows_(rows) {}
 ArrowTableBuilder::~ArrowTableBuilder() = default;
 ArrowTableBuilder::ArrowTableBuilder(ArrowTableBuilder&&) noexcept = default;
 
 void ArrowTableBuilder::strings(std::string name, const std::vector<std::string>& values, bool empty_is_null) {
     columns_.push_back(text_column(std::move(name), values, empty_is_null));
+}
+void ArrowTableBuilder::strings(std::string name, TextColumn values) {
+    columns_.push_back(text_column(std::move(name), std::move(values).parts()));
 }
 
 void ArrowTableBuilder::codes(std::string name, const std::vector<std::int8_t>& codes, const std::vector<std::string>& labels) {

@@ -8,6 +8,9 @@
 #include <string_view>
 #include <utility>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "text.hpp"
 
 namespace pursuit {
@@ -70,53 +73,64 @@ void Pipeline::refresh_applied() {
 
 SnapshotColumns Pipeline::snapshot() const {
     SnapshotColumns c;
+    const std::size_t n = opportunities_.size();
+    for (auto* v : {&c.id, &c.account, &c.name, &c.owner, &c.currency}) v->resize(n);
+    c.amount.resize(n);
+    for (auto* v : {&c.expected_close, &c.opened_at, &c.last_at, &c.step_since}) v->resize(n);
+    for (auto* v : {&c.step, &c.outcome, &c.buyer_stage, &c.next_gate}) v->resize(n);
+    for (auto* v : {&c.events, &c.refused, &c.fell_back, &c.unmet, &c.contacts, &c.evidence}) v->resize(n);
+    for (auto* v : {&c.can_advance, &c.late_entry, &c.criteria_misaligned}) v->resize(n);
     auto code = [](auto v) { return static_cast<std::int8_t>(v); };
-    for (const auto& opp : opportunities_) {
-        const Facts& f = opp.facts();
-        const Position p = opp.position();
-        c.id.push_back(opp.id());
-        c.account.push_back(f.header.account.str());
-        c.name.push_back(f.header.name.str());
-        c.owner.push_back(f.header.owner.value_or(""));
-        c.currency.push_back(f.header.currency.value_or(""));
-        c.amount.push_back(f.header.amount.value_or(std::nan("")));
-        c.expected_close.push_back(f.header.expected_close ? *f.header.expected_close : INT64_MIN);
-        c.step.push_back(code(p.step));
-        c.outcome.push_back(p.outcome ? code(*p.outcome) : std::int8_t{-1});
-        c.buyer_stage.push_back(code(opp.buyer_stage()));
-        const auto gate = opp.next_gate();
-        c.next_gate.push_back(gate ? code(*gate) : std::int8_t{-1});
-        const auto report = opp.requirements();
-        std::int32_t unmet = 0;
-        if (report)
-            for (const auto& item : report->items) unmet += !item.met;
-        c.unmet.push_back(unmet);
-        c.can_advance.push_back(report && unmet == 0);
-        c.opened_at.push_back(f.header.opened_at);
-        c.last_at.push_back(opp.last_at());
-        Timestamp since = f.header.opened_at;
-        std::int32_t refused = 0, fell_back = 0;
-        bool late = false;
-        const History& h = opp.history();
-        for (std::size_t i = 0; i < h.size(); ++i) {  // the compact form: no record rebuilt
-            if (h.moved(i)) since = h.at(i);
-            refused += h.verdict(i) == Verdict::refused;
-            fell_back += h.verdict(i) == Verdict::fell_back;
-            late = late || h.late_entry(i);
+    // Each row is its opportunity's alone: rows are filled on every core.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const tbb::blocked_range<std::size_t>& rows) {
+        for (std::size_t i = rows.begin(); i != rows.end(); ++i) {
+            const Opportunity& opp = opportunities_[i];
+            const Facts& f = opp.facts();
+            const Position p = opp.position();
+            c.id[i] = opp.id();
+            c.account[i] = f.header.account.str();
+            c.name[i] = f.header.name.str();
+            c.owner[i] = f.header.owner.value_or("");
+            c.currency[i] = f.header.currency.value_or("");
+            c.amount[i] = f.header.amount.value_or(std::nan(""));
+            c.expected_close[i] = f.header.expected_close ? *f.header.expected_close : INT64_MIN;
+            c.step[i] = code(p.step);
+            c.outcome[i] = p.outcome ? code(*p.outcome) : std::int8_t{-1};
+            c.buyer_stage[i] = code(opp.buyer_stage());
+            const auto gate = opp.next_gate();
+            c.next_gate[i] = gate ? code(*gate) : std::int8_t{-1};
+            const auto report = opp.requirements();
+            std::int32_t unmet = 0;
+            if (report)
+                for (const auto& item : report->items) unmet += !item.met;
+            c.unmet[i] = unmet;
+            c.can_advance[i] = report && unmet == 0;
+            c.opened_at[i] = f.header.opened_at;
+            c.last_at[i] = opp.last_at();
+            Timestamp since = f.header.opened_at;
+            std::int32_t refused = 0, fell_back = 0;
+            bool late = false;
+            const History& h = opp.history();
+            for (std::size_t k = 0; k < h.size(); ++k) {  // the compact form: no record rebuilt
+                if (h.moved(k)) since = h.at(k);
+                refused += h.verdict(k) == Verdict::refused;
+                fell_back += h.verdict(k) == Verdict::fell_back;
+                late = late || h.late_entry(k);
+            }
+            c.step_since[i] = since;
+            c.events[i] = static_cast<std::int32_t>(h.size());
+            c.refused[i] = refused;
+            c.fell_back[i] = fell_back;
+            c.late_entry[i] = late;
+            c.criteria_misaligned[i] = f.criteria_aligned == false;
+            c.contacts[i] = static_cast<std::int32_t>(
+                std::count_if(f.contacts.begin(), f.contacts.end(), [](const ContactFact& x) { return x.active; }));
+            std::int32_t evidence = 0;
+            for (std::size_t k = 0; k < pursuit::size<EvidenceKind>(); ++k)
+                evidence += static_cast<std::int32_t>(f.valid_evidence(static_cast<EvidenceKind>(k)));
+            c.evidence[i] = evidence;
         }
-        c.step_since.push_back(since);
-        c.events.push_back(static_cast<std::int32_t>(opp.history().size()));
-        c.refused.push_back(refused);
-        c.fell_back.push_back(fell_back);
-        c.late_entry.push_back(late);
-        c.criteria_misaligned.push_back(f.criteria_aligned == false);
-        c.contacts.push_back(static_cast<std::int32_t>(
-            std::count_if(f.contacts.begin(), f.contacts.end(), [](const ContactFact& x) { return x.active; })));
-        std::int32_t evidence = 0;
-        for (std::size_t k = 0; k < pursuit::size<EvidenceKind>(); ++k)
-            evidence += static_cast<std::int32_t>(f.valid_evidence(static_cast<EvidenceKind>(k)));
-        c.evidence.push_back(evidence);
-    }
+    });
     return c;
 }
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <optional>
 
 #include "pursuit/arrow.hpp"
 
@@ -97,4 +98,46 @@ TEST_CASE("an empty table and an unsupported or repeated column", "[arrow]") {
     twice.strings("name", {"again"});
     Stream repeated(std::move(twice));
     CHECK_THROWS_WITH(read_arrow_stream(repeated.s), Catch::Contains("2 columns named 'name'"));
+}
+
+TEST_CASE("text columns built apart and joined read as one, nulls where the text was empty", "[arrow]") {
+    std::vector<std::string> whole;
+    TextColumn joined(0, true);
+    for (std::size_t part = 0; part < 3; ++part) {
+        TextColumn piece(16, true);
+        for (std::size_t i = 0; i < (part == 2 ? 5 : 16); ++i) {
+            const std::string text = i % 3 ? "机会 " + std::to_string(part * 16 + i) : "";
+            piece.push_back(text);
+            whole.push_back(text);
+        }
+        joined.append(piece);
+    }
+    REQUIRE(joined.size() == whole.size());
+    ArrowTableBuilder t(whole.size());
+    t.strings("id", std::move(joined));
+    t.strings("same", whole, true);
+    Stream stream(std::move(t));
+    ArrowSchema schema{};
+    REQUIRE(stream.s.get_schema(&stream.s, &schema) == 0);
+    ArrowArray batch{};
+    REQUIRE(stream.s.get_next(&stream.s, &batch) == 0);
+    auto text = [&](int column, std::size_t row) -> std::optional<std::string> {
+        const ArrowArray& c = *batch.children[column];
+        const auto* valid = static_cast<const std::uint8_t*>(c.buffers[0]);
+        if (valid && !(valid[row / 8] >> (row % 8) & 1)) return std::nullopt;
+        const auto* offsets = static_cast<const std::int64_t*>(c.buffers[1]);
+        return std::string(static_cast<const char*>(c.buffers[2]) + offsets[row],
+                           static_cast<std::size_t>(offsets[row + 1] - offsets[row]));
+    };
+    CHECK(batch.children[0]->null_count == batch.children[1]->null_count);
+    for (std::size_t row = 0; row < whole.size(); ++row) {
+        INFO(row);
+        CHECK(text(0, row) == text(1, row));
+        CHECK(text(0, row) == (whole[row].empty() ? std::nullopt : std::optional<std::string>(whole[row])));
+    }
+    TextColumn one(1, true);
+    one.push_back("x");
+    CHECK_THROWS_AS(one.append(TextColumn(1, true)), std::logic_error);  // 1 row: not on a byte boundary
+    batch.release(&batch);
+    schema.release(&schema);
 }

@@ -197,3 +197,21 @@ def test_dataframe_columns_with_gaps_and_nullable_types():
     q = Pipeline()
     q.apply(nullable)
     assert q["OPP-1"].state() == p["OPP-1"].state()
+
+
+def test_outcomes_of_many_blocks_keep_the_batch_order_and_its_gaps():
+    # Outcomes are read in blocks of 65,536 rows on every core and joined: rows, text
+    # and nulls (events naming no opportunity) must land where the batch had them.
+    events = [{"id": f"e-{i}", "opportunity": f"OPP-{i}", "at": "2026-03-02T10:00:00Z", "type": "open",
+               "account": "A", "name": f"机会 {i}"} for i in range(140_000)]
+    unknown = {3, 65_535, 65_536, 65_541, 139_999}
+    for i in unknown:
+        events[i] = {"id": f"e-{i}", "opportunity": f"NOPE-{i}", "at": "2026-03-02T10:00:00Z", "type": "advance"}
+    p = Pipeline()
+    p.apply(events)
+    out = p.outcomes()
+    assert list(out["event_id"]) == [e["id"] for e in events]
+    assert set(out.index[out["opportunity"].isna()]) == unknown
+    assert list(out["opportunity"].dropna()) == [f"OPP-{i}" for i in range(140_000) if i not in unknown]
+    assert (out["verdict"] == "rejected").sum() == len(unknown)
+    assert out.loc[65_536, "reason"] == "unknown opportunity 'NOPE-65536': its first event must be 'open'"

@@ -104,6 +104,32 @@ private:
 void read_arrow_pieces(ArrowArrayStream& stream, OnError on_error, std::size_t rows,
                        const std::function<bool(ArrowEvents&)>& piece);
 
+// Text appended row by row straight into Arrow's large_string layout, so a
+// column of millions of rows holds no string per row; with `empty_is_null`,
+// "" is a null.
+class TextColumn {
+public:
+    explicit TextColumn(std::size_t rows = 0, bool empty_is_null = false);
+    void push_back(std::string_view text);
+    // Another column's rows after these (columns built apart, say on several
+    // threads); with `empty_is_null`, size() must be a multiple of 8.
+    void append(const TextColumn& more);
+    std::size_t size() const { return rows_; }
+
+    struct Parts {  // the Arrow buffers, for the table builder
+        std::vector<std::uint8_t> offsets, data, validity;
+        std::size_t rows;
+        std::int64_t nulls;
+    };
+    Parts parts() &&;
+
+private:
+    std::vector<std::uint8_t> offsets_, data_, validity_;
+    std::size_t rows_ = 0;
+    std::int64_t nulls_ = 0;
+    bool empty_is_null_;
+};
+
 // A table built in C++ and handed to Arrow (to_arrow): columns of one length,
 // exported as a stream of one record batch that owns their memory.
 class ArrowTableBuilder {
@@ -114,6 +140,7 @@ public:
 
     // Text (large_string); with `empty_is_null`, "" is a null.
     void strings(std::string name, const std::vector<std::string>& values, bool empty_is_null = false);
+    void strings(std::string name, TextColumn values);
     // Vocabulary codes as a dictionary column over `labels` (ordered); -1 is a null.
     void codes(std::string name, const std::vector<std::int8_t>& codes, const std::vector<std::string>& labels);
     void float64(std::string name, const std::vector<double>& values);  // NaN stays NaN
