@@ -158,8 +158,8 @@ def _holds_numpy_time(cells: Any, depth: int = 0) -> bool:
     for x in cells:
         if isinstance(x, np.datetime64):
             return True
-        if isinstance(x, np.ndarray):
-            if x.ndim == 0 or x.dtype.kind in "mMO":
+        if isinstance(x, np.ndarray):  # what pyarrow makes of a list column: scanned as a list
+            if x.ndim != 1 or x.dtype.kind in "mM" or (x.dtype.kind == "O" and (depth >= 2 or _holds_numpy_time(x, depth + 1))):
                 return True
         elif isinstance(x, (list, tuple, dict)):
             if depth >= 2 or _holds_numpy_time(x.values() if isinstance(x, dict) else x, depth + 1):

@@ -154,7 +154,8 @@ class Store:
         ``progress=True`` shows a progress bar; a callable gets ``(done, total)`` after
         each batch. For a JSON Lines file ``total`` is its non-blank lines until the file
         is all read, then the exact count; the file is read and parsed a block at a time
-        while earlier batches are written, so memory does not grow with its size.
+        while earlier batches are written, so memory does not grow with its size. Tables,
+        Parquet, frames, dicts and Events are likewise converted a slice of rows at a time.
         """
         collect = _on_error(on_error)
         conflicts = collect if on_conflict is None else _on_error(on_conflict, "on_conflict")

@@ -162,6 +162,17 @@ def test_naive_times_repeated_columns_and_unsupported_types_are_refused():
 
 
 
+def test_a_frame_read_from_parquet_with_list_columns_takes_the_arrow_path(tmp_path):
+    # pyarrow gives list columns back as numpy arrays of objects: no reason to leave Arrow.
+    rows = [dict(event("open", account="A", name="N"), id="e-1", opportunity="OPP-1"),
+            dict(event("contact", contact="c-1", name="Li", roles=["key_person", "sales_guide"]), id="e-2", opportunity="OPP-1")]
+    pq.write_table(_table(rows), tmp_path / "events.parquet")
+    frame = pq.read_table(tmp_path / "events.parquet").to_pandas()
+    assert isinstance(frame["roles"].iloc[1], __import__("numpy").ndarray)
+    assert pursuit._inputs.batch_input(frame)[0] == "arrow"
+    assert _result(frame) == _result(rows)
+
+
 def test_numpy_times_mixed_into_an_object_column_are_judged_not_a_crash():
     # pyarrow 26 crashes the process converting such a column: pursuit reads it itself.
     import numpy as np
