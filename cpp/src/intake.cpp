@@ -84,7 +84,8 @@ Pipeline::Intake::Intake(Pipeline& pipeline, unsigned threads, bool pieces)
       fresh_(pipeline.events_ == 0),
       start_opportunities_(pipeline.opportunities_.size()),
       start_events_(pipeline.events_),
-      latest_(pieces ? pipeline.opportunities_.size() : 0, INT64_MIN) {
+      latest_(pieces ? pipeline.opportunities_.size() : 0, INT64_MIN),
+      seen_(0, SeenHash{}, SeenEq{this}) {
     if (!fresh_) p_.refresh_applied();
 }
 
@@ -118,18 +119,21 @@ std::string_view Pipeline::Intake::id_at(std::size_t position) const {
     return w != waiting_.end() && w->position == position ? std::string_view(w->event.id) : std::string_view();
 }
 
+Pipeline::Intake::SeenId Pipeline::Intake::seen_id(std::string_view id) {
+    const std::uint64_t h = hash_id(id);
+    return {static_cast<std::uint32_t>(h ^ (h >> 32)), id};
+}
+
 std::optional<std::size_t> Pipeline::Intake::earlier(std::string_view id) const {
     if (seen_.empty()) return std::nullopt;
-    const auto it = seen_.find(hash_id(id));
+    const auto it = seen_.find(seen_id(id));
     if (it == seen_.end()) return std::nullopt;
-    if (id_at(it->second) == id) return it->second;
-    const auto other = collided_.find(std::string(id));  // its hash was another id's first (rare)
-    return other == collided_.end() ? std::nullopt : std::optional<std::size_t>(other->second);
+    return static_cast<std::uint32_t>(*it);
 }
 
 void Pipeline::Intake::remember(const Event& e, std::size_t position) {
-    const auto [it, added] = seen_.try_emplace(hash_id(e.id), position);
-    if (!added && id_at(it->second) != e.id) collided_.try_emplace(e.id, position);
+    const SeenId id = seen_id(e.id);
+    if (seen_.find(id) == seen_.end()) seen_.insert(std::uint64_t{id.hash} << 32 | position);
 }
 
 // Works on indices into the piece, never moving events: repeats (within the

@@ -154,9 +154,29 @@ private:
     std::vector<BatchRecord> out_;
     std::vector<Timestamp> latest_;  // per opportunity: the latest time an earlier piece gave it
     absl::flat_hash_map<std::uint32_t, Opportunity> saved_;  // opportunities of earlier inputs as they were
-    // The ids of earlier pieces: hash -> first position; an id whose hash another took, exactly.
-    absl::flat_hash_map<std::uint64_t, std::size_t> seen_;
-    absl::flat_hash_map<std::string, std::size_t> collided_;
+    // The ids of earlier pieces, each at its first position: 8 bytes a slot
+    // (32 bits of the id's hash above the position; the id itself is read
+    // back from the position to confirm a match).
+    struct SeenId {
+        std::uint32_t hash;
+        std::string_view id;
+    };
+    struct SeenHash {
+        using is_transparent = void;
+        std::size_t operator()(std::uint64_t seen) const { return absl::Hash<std::uint32_t>{}(seen >> 32); }
+        std::size_t operator()(const SeenId& id) const { return absl::Hash<std::uint32_t>{}(id.hash); }
+    };
+    struct SeenEq {
+        using is_transparent = void;
+        const Intake* intake;
+        bool operator()(std::uint64_t a, std::uint64_t b) const { return a == b; }
+        bool operator()(std::uint64_t seen, const SeenId& id) const {
+            return seen >> 32 == id.hash && intake->id_at(static_cast<std::uint32_t>(seen)) == id.id;
+        }
+        bool operator()(const SeenId& id, std::uint64_t seen) const { return (*this)(seen, id); }
+    };
+    static SeenId seen_id(std::string_view id);
+    absl::flat_hash_set<std::uint64_t, SeenHash, SeenEq> seen_;
     std::deque<Waiting> waiting_;  // by position
     absl::flat_hash_map<std::string, std::vector<std::size_t>> waiting_for_;  // opportunity id -> places in waiting_
     std::vector<std::pair<std::size_t, std::string>> unnamed_;  // rejected, naming an opportunity a later piece may open
