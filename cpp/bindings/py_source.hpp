@@ -46,6 +46,11 @@ public:
     void items(F f) const {
         for (const auto& [k, v] : items_) f(k, PySource(v));
     }
+    std::optional<Timestamp> instant() const { return std::nullopt; }  // times are text
+    template <class F>
+    void keys(F f) const {
+        for (const auto& item : items_) f(item.first);
+    }
 
 private:
     void invalid(std::string why) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include <absl/container/flat_hash_map.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -208,12 +209,11 @@ private:
 };
 
 // Columns by name, for a row's lookups (a table may have many columns).
-using ColumnIndex = std::vector<std::pair<std::string_view, const Column*>>;
+using ColumnIndex = absl::flat_hash_map<std::string_view, const Column*>;
 
 ColumnIndex index_columns(const std::vector<Column>& columns) {
     ColumnIndex out;
-    for (const Column& c : columns) out.emplace_back(c.name(), &c);
-    std::sort(out.begin(), out.end());
+    for (const Column& c : columns) out.emplace(c.name(), &c);
     return out;
 }
 
@@ -262,7 +262,8 @@ public:
             case Type::timestamp: {
                 const auto v = c->at<std::int64_t>(1, i);
                 kind_ = JsonKind::string;
-                own(format_timestamp(c->unit() > 0 ? v * c->unit() : floor_div(v, -c->unit())));
+                instant_ = c->unit() > 0 ? v * c->unit() : floor_div(v, -c->unit());
+                timed_ = true;  // its text is made only if asked for
                 return;
             }
             case Type::date32:
@@ -288,6 +289,7 @@ public:
     ArrowSource& operator=(const ArrowSource& o) {
         kind_ = o.kind_, column_ = o.column_, fields_ = o.fields_, by_name_ = o.by_name_, index_ = o.index_;
         reason_ = o.reason_;
+        instant_ = o.instant_, timed_ = o.timed_;
         owned_ = o.owned_;
         text_ = o.text_.data() == o.owned_.data() ? std::string_view(owned_.data(), o.text_.size()) : o.text_;
         return *this;
@@ -300,7 +302,11 @@ public:
     std::int64_t integer() const {
         return column_->type() < Type::float16 ? column_->integer(index_) : *whole_float(number());
     }
-    std::string_view string() const { return text_; }
+    std::string_view string() const {
+        if (timed_ && text_.empty()) own(format_timestamp(instant_));
+        return text_;
+    }
+    std::optional<Timestamp> instant() const { return timed_ ? std::optional<Timestamp>(instant_) : std::nullopt; }
     std::string reason() const { return reason_; }
     std::size_t size() const {
         if (kind_ == JsonKind::array) {
@@ -314,9 +320,7 @@ public:
     std::optional<ArrowSource> find(std::string_view key) const {
         const Column* c = nullptr;
         if (by_name_) {
-            const auto it = std::lower_bound(by_name_->begin(), by_name_->end(), key,
-                                             [](const auto& entry, std::string_view k) { return entry.first < k; });
-            if (it != by_name_->end() && it->first == key) c = it->second;
+            if (const auto it = by_name_->find(key); it != by_name_->end()) c = it->second;
         } else {
             for (const Column& child : *fields_)
                 if (child.name() == key) c = &child;
@@ -340,12 +344,37 @@ public:
             if (v.kind() != JsonKind::null) f(std::string_view(c.name()), v);
         }
     }
+    // The keys items() would give, without building their values.
+    template <class F>
+    void keys(F f) const {
+        for (const Column& c : *fields_)
+            if (!absent(c, index_)) f(std::string_view(c.name()));
+    }
 
 private:
     ArrowSource() = default;
+    // Whether the cell reads as null (see the constructor), at no cost of making its value.
+    static bool absent(const Column& column, std::int64_t i) {
+        const Column* c = &column;
+        if (c->dictionary()) {
+            if (c->null(i)) return true;
+            i = c->integer(i);
+            c = c->dictionary();
+            if (i < 0 || i >= c->length()) return false;  // invalid, not absent
+        }
+        if (c->null(i)) return true;
+        switch (c->type()) {
+            case Type::null: return true;
+            case Type::float16:
+            case Type::float32:
+            case Type::float64:
+            case Type::decimal128: return std::isnan(c->floating(i));
+            default: return false;
+        }
+    }
     static std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
     // A timestamp's or date's text (at most 30 characters, for any int64 of microseconds).
-    void own(const std::string& text) {
+    void own(const std::string& text) const {
         const std::size_t n = std::min(text.size(), owned_.size());
         std::memcpy(owned_.data(), text.data(), n);
         text_ = std::string_view(owned_.data(), n);
@@ -356,8 +385,10 @@ private:
     const std::vector<Column>* fields_ = nullptr;  // a row's columns, a struct's children
     const ColumnIndex* by_name_ = nullptr;         // a row's columns by name
     std::int64_t index_ = 0;
-    std::string_view text_;
-    std::array<char, 40> owned_{};  // inline, so that a source is copied without allocating
+    mutable std::string_view text_;
+    mutable std::array<char, 40> owned_{};  // inline, so that a source is copied without allocating
+    Timestamp instant_ = 0;  // a timestamp cell's value
+    bool timed_ = false;
     const char* reason_ = "";
 };
 

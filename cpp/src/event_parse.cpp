@@ -69,6 +69,11 @@ public:
     void items(F f) const {
         for (const auto& item : v_->items()) f(std::string_view(item.key()), JsonSource(item.value()));
     }
+    std::optional<Timestamp> instant() const { return std::nullopt; }  // times are text
+    template <class F>
+    void keys(F f) const {
+        for (const auto& item : v_->items()) f(std::string_view(item.key()));
+    }
 
 private:
     const json* v_;
@@ -127,6 +132,11 @@ public:
     template <class F>
     void items(F f) const {
         for (simdjson::dom::key_value_pair kv : object()) f(kv.key, SimdSource(kv.value));
+    }
+    std::optional<Timestamp> instant() const { return std::nullopt; }  // times are text
+    template <class F>
+    void keys(F f) const {
+        for (simdjson::dom::key_value_pair kv : object()) f(kv.key);
     }
 
 private:

@@ -8,9 +8,11 @@
 //   bool is_integer();            // a number with no fraction or exponent
 //   std::int64_t integer();       // when is_integer(); beyond int64 it saturates
 //   std::string_view string();
+//   std::optional<Timestamp> instant();  // a native time (an Arrow timestamp), else nullopt
 //   std::optional<V> find(std::string_view key);   // objects; nullopt when absent
 //   void each(F f);               // arrays: f(V) per element, in order
 //   void items(F f);              // objects: f(std::string_view key, V)
+//   void keys(F f);               // objects: f(std::string_view key), the keys items() gives
 //   std::size_t size();           // arrays and objects
 //   std::string reason();         // kind() == invalid: why the value has no JSON form
 // Sources built from JSON text are never invalid; a Python value can be (an
@@ -96,6 +98,17 @@ public:
         return v ? Text(text(key, *v, max)) : std::nullopt;
     }
 
+    // A native time is taken as it is where its text would parse back to it
+    // (UTC years 1900..9999); anything else is judged as its text.
+    Timestamp instant(std::string_view key) {
+        const V v = required(key);
+        if (const auto t = v.instant(); t && *t >= kFirstInstant && *t < kEndInstant) return *t;
+        std::string why;
+        const auto at = parse_timestamp(text(key, v, 40), &why);
+        if (!at) fail(key, why);
+        return *at;
+    }
+
     // Ids (of events, opportunities, contacts) are shown in reports and used as
     // keys: no control characters.
     std::string ident(std::string_view key, const V& v) const {
@@ -177,7 +190,7 @@ public:
     // The first unexpected field in sorted order (as above).
     void no_other_fields(EventType type) const {
         std::optional<std::string_view> first;
-        object_.items([&](std::string_view key, const V&) {
+        object_.keys([&](std::string_view key) {
             if (std::find(consumed_.begin(), consumed_.end(), key) == consumed_.end() && (!first || key < *first))
                 first = key;
         });
@@ -185,6 +198,8 @@ public:
     }
 
 private:
+    static constexpr Timestamp kFirstInstant = -2'208'988'800 * kMicrosPerSecond;      // 1900-01-01T00:00:00Z
+    static constexpr Timestamp kEndInstant = 253'402'300'800 * kMicrosPerSecond;       // 10000-01-01T00:00:00Z
     const V& object_;
     std::size_t line_;
     std::string id_;
@@ -325,10 +340,7 @@ Event read_event(const V& value, std::size_t line) {
     e.id = r.ident("id");
     r.set_id(e.id);
     e.opportunity = r.ident("opportunity");
-    std::string why;
-    const auto at = parse_timestamp(r.text("at", 40), &why);
-    if (!at) r.fail("at", why);
-    e.at = *at;
+    e.at = r.instant("at");
     const auto type = r.template term<EventType>("type");
     e.actor = r.opt_text("actor", Limits::name);
     e.note = r.opt_text("note", Limits::text);

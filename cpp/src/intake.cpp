@@ -110,6 +110,8 @@ void Pipeline::Intake::reject(std::size_t position, const Event& e, std::string 
 // The id of the event at an earlier piece's position: in its opportunity's
 // history, its rejection, or among the waiting.
 std::string_view Pipeline::Intake::id_at(std::size_t position) const {
+    if (piece_ && position >= piece_base_ && position - piece_base_ < piece_->size())
+        return (*piece_)[position - piece_base_]->id;
     const BatchRecord& entry = out_[position];
     if (entry.rejected) return entry.rejected->event_id;
     if (entry.history_index != BatchRecord::kNone)
@@ -131,9 +133,11 @@ std::optional<std::size_t> Pipeline::Intake::earlier(std::string_view id) const 
     return static_cast<std::uint32_t>(*it);
 }
 
-void Pipeline::Intake::remember(const Event& e, std::size_t position) {
+bool Pipeline::Intake::remember(const Event& e, std::size_t position) {
     const SeenId id = seen_id(e.id);
-    if (seen_.find(id) == seen_.end()) seen_.insert(std::uint64_t{id.hash} << 32 | position);
+    if (seen_.find(id) != seen_.end()) return false;
+    seen_.insert(std::uint64_t{id.hash} << 32 | position);
+    return true;
 }
 
 // Works on indices into the piece, never moving events: repeats (within the
@@ -153,14 +157,17 @@ bool Pipeline::Intake::add(const std::vector<const Event*>& piece, bool more) {
     std::vector<std::size_t> slot_at(piece.size());
     for (std::size_t i = 0; i < piece.size(); ++i) slot_at[i] = base + i;
 
-    // Repeats first, so that a refused `open` creates nothing: the first stays.
-    {
-        absl::flat_hash_map<std::string_view, std::uint32_t> first;
-        first.reserve(piece.size());
-        for (std::uint32_t i = 0; i < piece.size(); ++i)
-            if (!first.try_emplace(std::string_view(piece[i]->id), i).second || earlier(piece[i]->id))
-                reject(base + i, *piece[i], repeated(*piece[i]));
-    }
+    // Repeats first (of this piece and of earlier ones), so that a refused
+    // `open` creates nothing: the first stays.
+    struct Current {  // while the piece is added, its positions' ids are its own
+        Intake& in;
+        ~Current() { in.piece_ = nullptr; }
+    } current{*this};
+    piece_ = &piece;
+    piece_base_ = base;
+    seen_.reserve(out_.size());
+    for (std::uint32_t i = 0; i < piece.size(); ++i)
+        if (!remember(*piece[i], base + i)) reject(base + i, *piece[i], repeated(*piece[i]));
     if (!fresh_) {  // ids applied by earlier inputs
         std::vector<std::uint32_t> suspects, known;
         for (std::uint32_t i = 0; i < piece.size(); ++i)
@@ -311,8 +318,6 @@ bool Pipeline::Intake::add(const std::vector<const Event*>& piece, bool more) {
                               });
         });
     }
-    if (more)
-        for (std::size_t i = 0; i < piece.size(); ++i) remember(*piece[i], base + i);
     return true;
 }
 

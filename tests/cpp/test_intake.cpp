@@ -111,6 +111,27 @@ TEST_CASE("a repeated id is judged against every earlier piece, a rejected first
     CHECK(p.record(got[4]).reason.find("in this batch") != std::string::npos);
 }
 
+TEST_CASE("ids are told apart exactly, however many share the 32 bits of hash an intake keeps", "[intake]") {
+    // 300,000 distinct ids: some pairs surely share 32 hash bits (about ten
+    // expected), and none of them may be taken for a repeat.
+    Story s("O");
+    std::vector<Event> events{s.open()};
+    for (int i = 0; i < 300'000; ++i) {
+        Event e = s.note();
+        e.id = "n-" + std::to_string(i);
+        events.push_back(std::move(e));
+    }
+    events.push_back(events[123'456]);  // one true repeat, in a later piece
+    Pipeline p;
+    std::vector<BatchRecord> got;
+    REQUIRE(in_pieces(p, events, 65'536, got));
+    std::size_t rejected = 0;
+    for (const auto& r : got) rejected += p.verdict(r) == Verdict::rejected;
+    CHECK(rejected == 1);
+    CHECK(p.verdict(got.back()) == Verdict::rejected);
+    CHECK(p.at(0).history().size() == 300'001);
+}
+
 TEST_CASE("time going back across pieces is refused, and abandon() puts everything back", "[intake]") {
     const auto events = interleaved(4);
     const std::vector<Event> prefix(events.begin(), events.begin() + 6);

@@ -84,6 +84,24 @@ def test_arrow_types_beyond_pandas_defaults():
         assert _result(table.set_column(2, "at", table["at"].cast(pa.timestamp(unit, tz="UTC")))) == plain
 
 
+@pytest.mark.parametrize("at, accepted", [
+    ("1900-01-01T00:00:00Z", True), ("9999-12-31T23:59:59.999999Z", True), ("2026-03-02T10:00:00.000001Z", True),
+    ("1899-12-31T23:59:59.999999Z", False), ("1677-09-21T00:12:44Z", False),
+])
+def test_a_timestamp_column_is_judged_as_its_text_at_the_edges_of_the_years(at, accepted):
+    # A timestamp cell is taken as it is inside the years 1900..9999 and judged
+    # as its UTC text outside them: the same answer and the same error either way.
+    as_text = [event("open", account="Acme", name="Deal", at=at)]
+    table = pa.table({"id": ["e-1"], "opportunity": ["OPP-1"],
+                      "at": pa.array([pd.Timestamp(at)], pa.timestamp("ns" if at < "1678" else "us", tz="UTC")),
+                      "type": ["open"], "account": ["Acme"], "name": ["Deal"]})
+    got, expected = Pipeline().apply(table, on_error="collect"), Pipeline().apply(as_text, on_error="collect")
+    assert (got.applied, [str(e) for e in got.errors]) == (expected.applied, [str(e) for e in expected.errors])
+    assert got.applied == accepted
+    if accepted:
+        assert _result(table) == _result(as_text)
+
+
 def test_a_chunked_column_and_an_empty_table():
     rows = [event("open", account="Acme", name="Deal"), dict(event("note", note="hello"), id="e-2")]
     table = pa.concat_tables([_table(rows[:1]), _table(rows[1:])], promote_options="default")

@@ -144,7 +144,8 @@ private:
     };
     void reject(std::size_t position, const Event& e, std::string reason);
     std::string_view id_at(std::size_t position) const;
-    void remember(const Event& e, std::size_t position);
+    // Adds the event's id to those of this input; false if it is there already.
+    bool remember(const Event& e, std::size_t position);
 
     Pipeline& p_;
     unsigned threads_;
@@ -154,7 +155,9 @@ private:
     std::vector<BatchRecord> out_;
     std::vector<Timestamp> latest_;  // per opportunity: the latest time an earlier piece gave it
     absl::flat_hash_map<std::uint32_t, Opportunity> saved_;  // opportunities of earlier inputs as they were
-    // The ids of earlier pieces, each at its first position: 8 bytes a slot
+    const std::vector<const Event*>* piece_ = nullptr;  // the piece being added, from position piece_base_
+    std::size_t piece_base_ = 0;
+    // The ids of this input, each at its first position: 8 bytes a slot
     // (32 bits of the id's hash above the position; the id itself is read
     // back from the position to confirm a match).
     struct SeenId {
