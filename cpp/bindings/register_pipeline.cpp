@@ -9,6 +9,7 @@
 #include <optional>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <tbb/parallel_for.h>
@@ -54,6 +55,41 @@ py::dict apply_parsed(PyPipeline& self, Parsed& parsed, bool collect, unsigned t
 py::dict apply_applied(PyPipeline& self, AppliedInput applied) {
     self.records = std::move(applied.records);
     return summary(self, applied.errors);
+}
+
+// Python input (`rows` dicts, Events or frame rows) converted a slice of
+// `piece` at a time and applied in pieces, so that the converted input
+// never exists whole; as one batch if its events need it. Under raise the
+// first error is thrown and the pipeline is as it was.
+template <class Convert>
+py::dict apply_sliced(PyPipeline& self, std::size_t rows, Convert convert, bool collect, unsigned threads,
+                      std::size_t piece) {
+    piece = std::max<std::size_t>(1, piece);
+    std::vector<EventError> errors;
+    std::optional<std::vector<BatchRecord>> records;
+    {
+        Pipeline::Intake intake(self.pipeline, threads, rows > piece);
+        std::size_t first = 0;
+        bool in_pieces = true;
+        do {
+            const std::size_t last = std::min(rows, first + piece);
+            Parsed p = convert(first, last);
+            if (!collect && !p.errors.empty()) throw p.errors.front();
+            std::move(p.errors.begin(), p.errors.end(), std::back_inserter(errors));
+            py::gil_scoped_release release;
+            in_pieces = intake.add(p.events, last < rows);
+            first = last;
+        } while (in_pieces && first < rows);
+        py::gil_scoped_release release;
+        if (in_pieces) records = intake.finish();
+        else intake.abandon();
+    }
+    if (records) {
+        self.records = std::move(*records);
+        return summary(self, errors);
+    }
+    Parsed p = convert(0, rows);
+    return apply_parsed(self, p, collect, threads);
 }
 
 // A file in pieces (`piece` lines each); as one batch if its events need it.
@@ -220,14 +256,22 @@ void register_pipeline(py::module_& m) {
     py::class_<PyPipeline>(m, "Pipeline")
         .def(py::init([](std::shared_ptr<Playbook> playbook) { return PyPipeline{Pipeline(or_default(playbook)), {}}; }),
              py::arg("playbook") = nullptr)
-        .def("apply_items", [](PyPipeline& self, const py::sequence& items, bool collect, unsigned threads) {
-            Parsed p = parse_items(items);
-            return apply_parsed(self, p, collect, threads);
-        })
-        .def("apply_columns", [](PyPipeline& self, const py::dict& columns, std::size_t rows, bool collect, unsigned threads) {
-            Parsed p = parse_columns(columns, rows);
-            return apply_parsed(self, p, collect, threads);
-        })
+        .def(
+            "apply_items",
+            [](PyPipeline& self, const py::sequence& items, bool collect, unsigned threads, std::size_t piece) {
+                const auto convert = [&items](std::size_t first, std::size_t last) { return parse_items(items, first, last); };
+                return apply_sliced(self, py::len(items), convert, collect, threads, piece);
+            },
+            py::arg("items"), py::arg("collect"), py::arg("threads"), py::arg("piece") = kPieceEvents)
+        .def(
+            "apply_columns",
+            [](PyPipeline& self, const py::dict& columns, std::size_t rows, bool collect, unsigned threads, std::size_t piece) {
+                const auto convert = [&columns, rows](std::size_t first, std::size_t last) {
+                    return parse_columns(columns, rows, first, last);
+                };
+                return apply_sliced(self, rows, convert, collect, threads, piece);
+            },
+            py::arg("columns"), py::arg("rows"), py::arg("collect"), py::arg("threads"), py::arg("piece") = kPieceEvents)
         .def("apply_batch", [](PyPipeline& self, const EventBatch& batch, unsigned threads) {
             Parsed p = parse_batch(batch);
             return apply_parsed(self, p, false, threads);

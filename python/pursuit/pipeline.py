@@ -88,9 +88,9 @@ class Pipeline:
         elif kind == "arrow":
             raw = self._core.apply_arrow(batch.stream, collect, threads, _inputs.PIECE_EVENTS if batch.again else 0)
         elif kind == "columns":
-            raw = self._core.apply_columns(batch, len(events), collect, threads)
+            raw = self._core.apply_columns(batch, len(events), collect, threads, _inputs.PIECE_EVENTS)
         else:
-            raw = self._core.apply_items(batch, collect, threads)
+            raw = self._core.apply_items(batch, collect, threads, _inputs.PIECE_EVENTS)
         return BatchSummary({Verdict(k): v for k, v in raw["verdicts"].items()}, raw["errors"])
 
     # --- the opportunities ---
