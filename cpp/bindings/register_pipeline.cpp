@@ -155,12 +155,12 @@ py::capsule snapshot(const PyPipeline& self, std::optional<std::int64_t> now) {
     days.reserve(c.step_since.size());
     for (const auto since : c.step_since) days.push_back(static_cast<double>(to - since) / static_cast<double>(kMicrosPerDay));
     ArrowTableBuilder t(c.id.size());
-    t.strings("opportunity", c.id);
-    t.strings("account", c.account);
-    t.strings("name", c.name);
-    t.strings("owner", c.owner);
+    t.strings("opportunity", std::move(c.id));
+    t.strings("account", std::move(c.account));
+    t.strings("name", std::move(c.name));
+    t.strings("owner", std::move(c.owner));
     t.float64("amount", c.amount);
-    t.strings("currency", c.currency);
+    t.strings("currency", std::move(c.currency));
     t.dates("expected_close", c.expected_close);
     t.codes("step", c.step, labels<Step>());
     t.codes("outcome", c.outcome, labels<Outcome>());

@@ -8,7 +8,6 @@
 #include <string_view>
 #include <utility>
 
-#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include "text.hpp"
@@ -74,24 +73,30 @@ void Pipeline::refresh_applied() {
 SnapshotColumns Pipeline::snapshot() const {
     SnapshotColumns c;
     const std::size_t n = opportunities_.size();
-    for (auto* v : {&c.id, &c.account, &c.name, &c.owner, &c.currency}) v->resize(n);
     c.amount.resize(n);
     for (auto* v : {&c.expected_close, &c.opened_at, &c.last_at, &c.step_since}) v->resize(n);
     for (auto* v : {&c.step, &c.outcome, &c.buyer_stage, &c.next_gate}) v->resize(n);
     for (auto* v : {&c.events, &c.refused, &c.fell_back, &c.unmet, &c.contacts, &c.evidence}) v->resize(n);
     for (auto* v : {&c.can_advance, &c.late_entry, &c.criteria_misaligned}) v->resize(n);
     auto code = [](auto v) { return static_cast<std::int8_t>(v); };
-    // Each row is its opportunity's alone: rows are filled on every core.
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const tbb::blocked_range<std::size_t>& rows) {
-        for (std::size_t i = rows.begin(); i != rows.end(); ++i) {
+    // Each row is its opportunity's alone: blocks of rows are filled on every
+    // core, their text joined in order after.
+    constexpr std::size_t kBlock = 4096;
+    struct Texts {
+        TextColumn id{kBlock}, account{kBlock}, name{kBlock}, owner{kBlock}, currency{kBlock};
+    };
+    std::vector<Texts> texts((n + kBlock - 1) / kBlock);
+    tbb::parallel_for(std::size_t{0}, texts.size(), [&](std::size_t b) {
+        Texts& text = texts[b];
+        for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
             const Opportunity& opp = opportunities_[i];
             const Facts& f = opp.facts();
             const Position p = opp.position();
-            c.id[i] = opp.id();
-            c.account[i] = f.header.account.str();
-            c.name[i] = f.header.name.str();
-            c.owner[i] = f.header.owner.value_or("");
-            c.currency[i] = f.header.currency.value_or("");
+            text.id.push_back(opp.id());
+            text.account.push_back(f.header.account);
+            text.name.push_back(f.header.name);
+            text.owner.push_back(f.header.owner);  // empty when unknown
+            text.currency.push_back(f.header.currency);
             c.amount[i] = f.header.amount.value_or(std::nan(""));
             c.expected_close[i] = f.header.expected_close ? *f.header.expected_close : INT64_MIN;
             c.step[i] = code(p.step);
@@ -131,6 +136,13 @@ SnapshotColumns Pipeline::snapshot() const {
             c.evidence[i] = evidence;
         }
     });
+    for (const Texts& text : texts) {
+        c.id.append(text.id);
+        c.account.append(text.account);
+        c.name.append(text.name);
+        c.owner.append(text.owner);
+        c.currency.append(text.currency);
+    }
     return c;
 }
 

@@ -86,6 +86,7 @@ TEST_CASE("later batches continue the same opportunities; snapshot has a row eac
     p.apply(std::vector<Event>(events.begin() + 40, events.end()));
     const auto snap = p.snapshot();
     CHECK(snap.id.size() == 20);
+    CHECK(snap.amount.size() == 20);
     std::size_t applied = 0;
     for (std::size_t i = 0; i < p.size(); ++i) applied += p.at(i).history().size();
     CHECK(applied == events.size());

@@ -12,6 +12,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include "pursuit/arrow.hpp"
 #include "pursuit/opportunity.hpp"
 
 namespace pursuit {
@@ -27,9 +28,10 @@ struct BatchRecord {
     bool named() const { return opportunity != kNone; }
 };
 
-// One row per opportunity, as columns (for DataFrames built without Python objects per cell).
+// One row per opportunity, as columns (for DataFrames built without Python
+// objects per cell); text already in Arrow's layout.
 struct SnapshotColumns {
-    std::vector<std::string> id, account, name, owner, currency;
+    TextColumn id, account, name, owner, currency;
     std::vector<double> amount;               // NaN when unknown
     std::vector<std::int64_t> expected_close;  // days since 1970; INT64_MIN when unknown
     std::vector<std::int8_t> step, outcome, buyer_stage, next_gate;  // vocabulary indices; -1 for none
