@@ -4,6 +4,9 @@
 // against: the ids seen, each opportunity's latest time, events waiting for
 // their opportunity's `open`, and copies to put back on abandon().
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdexcept>
 #include <unordered_map>
 #include <string_view>
@@ -330,9 +333,15 @@ std::vector<BatchRecord> Pipeline::Intake::finish() {
         if (known != kUnknown) out_[position].opportunity = known;
     }
     // Piece by piece, histories grew by doubling: give the spare room back once.
-    if (added_ > 1)
+    if (added_ > 1) {
         for (std::size_t o = 0; o < latest_.size(); ++o)
             if (latest_[o] != INT64_MIN) p_.opportunities_[o].shrink_to_fit();
+#if defined(__GLIBC__)
+        // The pieces' events and the room given back were freed among the
+        // state's blocks; glibc keeps such pages resident until asked.
+        malloc_trim(0);
+#endif
+    }
     if (fresh_) {
         p_.applied_current_ = false;  // built when a later input needs it
     } else {
