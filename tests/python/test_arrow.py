@@ -102,6 +102,22 @@ def test_a_timestamp_column_is_judged_as_its_text_at_the_edges_of_the_years(at, 
         assert _result(table) == _result(as_text)
 
 
+def test_a_time_finer_than_a_microsecond_is_refused_as_its_text_and_a_pandas_timestamp_are():
+    at = pd.Timestamp("2026-03-02T10:00:00.000000001+08:00")
+    rows = [event("open", account="Acme", name="Deal", at=at)]
+    table = pa.table({"id": ["e-1"], "opportunity": ["OPP-1"], "at": pa.array([at], pa.timestamp("ns", tz="Asia/Shanghai")),
+                      "type": ["open"], "account": ["Acme"], "name": ["Deal"]})
+    whole = table.set_column(2, "at", pa.array([at.floor("us")], pa.timestamp("ns", tz="UTC")))
+    as_text = [event("open", account="Acme", name="Deal", at="2026-03-02T02:00:00.000000001Z")]
+    said = []
+    for batch in (rows, table, as_text):
+        errors = Pipeline().apply(batch, on_error="collect").errors
+        assert [(e.line, e.field) for e in errors] == [(1, "at")], batch
+        said.append(str(errors[0]))
+    assert said[1] == said[2] == "event 'e-1' (line 1), field 'at': more than 6 fractional digits"
+    assert _result(whole) == _result([event("open", account="Acme", name="Deal", at="2026-03-02T10:00:00+08:00")])
+
+
 def test_a_chunked_column_and_an_empty_table():
     rows = [event("open", account="Acme", name="Deal"), dict(event("note", note="hello"), id="e-2")]
     table = pa.concat_tables([_table(rows[:1]), _table(rows[1:])], promote_options="default")
