@@ -29,3 +29,23 @@ def malformed_cases() -> list[dict]:
 def event(type_: str, **fields) -> dict:
     """A valid event dict of `type_` with `fields` added."""
     return {"id": "e-1", "opportunity": "OPP-1", "at": "2026-03-02T10:00:00+08:00", "type": type_, **fields}
+
+
+def python_shaped(dicts: list[dict], shape: str):
+    """`dicts` (whose first row has an amount) with its second-to-last event made bad
+    (an unknown type), as "dicts", "events" (Event objects up to the bad one) or
+    "numpy columns" (a frame whose amount column mixes a string among numbers, so that
+    Arrow cannot type it and the numpy path reads it: its row 1 is bad too)."""
+    import pandas as pd
+
+    n = len(dicts)
+    dicts = [*dicts[: n - 2], {**dicts[n - 2], "type": "nope"}, dicts[n - 1]]
+    if shape == "events":
+        return [pursuit.Event.from_dict(d) for d in dicts[: n - 2]] + dicts[n - 2:]
+    if shape == "numpy columns":
+        frame = pd.DataFrame(dicts)
+        frame["amount"] = frame["amount"].astype(object)
+        frame.loc[0, "amount"] = "12.5"
+        assert pursuit._inputs.batch_input(frame)[0] == "columns"
+        return frame
+    return dicts

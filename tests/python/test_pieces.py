@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import pursuit
 from pursuit import Pipeline, _inputs
 
+from conftest import python_shaped
 import strategies as S
 from test_properties import applied, assert_same, assert_same_state, describe, error_tuples, frame, tables, write_jsonl
 
@@ -202,16 +203,7 @@ def test_python_events_are_converted_a_slice_at_a_time_and_a_bad_one_late_applie
     # bad row near the end leaves the pipeline as it was.
     dicts = [json.loads(line) for line in stories_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     n = len(dicts)
-    dicts[n - 2] = {**dicts[n - 2], "type": "nope"}
-    if shape == "events":
-        items = [pursuit.Event.from_dict(d) for d in dicts[: n - 2]] + dicts[n - 2:]
-    elif shape == "numpy columns":
-        items = pd.DataFrame(dicts)
-        items["note"] = items["note"].astype(object)
-        items.loc[0, "note"] = 12  # a number among strings: Arrow cannot type it, numpy reads it
-        assert _inputs.batch_input(items)[0] == "columns"
-    else:
-        items = dicts
+    items = python_shaped(dicts, shape)
     with pieces(1 << 20):
         whole = Pipeline()
         expected = error_tuples(whole.apply(items, on_error="collect").errors)

@@ -12,7 +12,7 @@ import pytest
 import pursuit
 from pursuit import EventError, Playbook, Store, StoreError, Verdict
 
-from conftest import event
+from conftest import event, python_shaped
 
 
 def scaled_sample(sample_path, at_least: int) -> list[str]:
@@ -381,16 +381,7 @@ def test_python_events_are_stored_a_slice_at_a_time_and_a_bad_one_late_stores_no
     # converted a slice at a time, judged as one input.
     dicts = [json.loads(line) for line in scaled_sample(sample_path, 70_000)]
     n = len(dicts)
-    dicts[n - 2] = {**dicts[n - 2], "type": "nope"}
-    if shape == "events":
-        items = [pursuit.Event.from_dict(d) for d in dicts[: n - 2]] + dicts[n - 2:]
-    elif shape == "numpy columns":
-        items = pd.DataFrame(dicts)
-        items["amount"] = items["amount"].astype(object)
-        items.loc[0, "amount"] = "12.5"  # a string among numbers: Arrow cannot type it, numpy reads it
-        assert pursuit._inputs.batch_input(items)[0] == "columns"
-    else:
-        items = dicts
+    items = python_shaped(dicts, shape)
     store = Store(tmp_path / "s.db")
     with pytest.raises(EventError) as info:
         store.ingest(items, batch_size=5_000)
