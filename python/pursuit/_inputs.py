@@ -177,7 +177,8 @@ def _frame_stream(df: pd.DataFrame) -> Any:
         col = df.iloc[:, i]
         # pyarrow 26 crashes the process converting numpy datetime64 mixed with numpy
         # scalars of other types: those columns take the numpy path.
-        if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) == "mixed" and _holds_numpy_time(col.to_numpy()):
+        if (col.dtype == object and pd.api.types.infer_dtype(col, skipna=True).startswith("mixed")  # "mixed-integer" too
+                and _holds_numpy_time(col.to_numpy())):
             return None
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
